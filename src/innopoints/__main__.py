@@ -1,0 +1,3 @@
+from innopoints.cli import main
+
+main()

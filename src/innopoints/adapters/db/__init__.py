@@ -1,0 +1,1 @@
+"""Relational storage (SQLAlchemy 2): tables, engine, unit of work, migrations."""

@@ -1,0 +1,330 @@
+"""Table definitions. One Alembic history (adapters/migrations) creates them on SQLite and PostgreSQL.
+
+Conventions: money columns are integer fen (``*_fen``); panel values are integer hundredths
+(``value_centi``, see registry.panel_fields.SCALE); every synthetic row carries ``is_synthetic``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def _now() -> Mapped[datetime]:
+    return mapped_column(DateTime(timezone=True), server_default=func.now(), nullable=False)
+
+
+# --------------------------------------------------------------------------- registry
+
+
+class Enterprise(Base):
+    __tablename__ = "enterprise"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uscc: Mapped[str] = mapped_column(String(18), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False, index=True)
+    registration_date: Mapped[date] = mapped_column(Date, nullable=False)
+    exit_date: Mapped[date | None] = mapped_column(Date)
+    district_code: Mapped[str] = mapped_column(String(6), nullable=False, index=True)
+    park_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    cluster_id: Mapped[str] = mapped_column(String(40), nullable=False, index=True)
+    high_tech_field_id: Mapped[str | None] = mapped_column(String(40))
+    listed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    mainland_resident: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    is_synthetic: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    source: Mapped[str] = mapped_column(String(40), nullable=False, default="market_regulation")
+    created_at: Mapped[datetime] = _now()
+
+
+class Qualification(Base):
+    """A dated qualification: 高企 certificate, 科技型中小企业 入库, 雏鹰/瞪羚/独角兽 tiers, …"""
+
+    __tablename__ = "qualification"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
+    reference_no: Mapped[str | None] = mapped_column(String(64))
+    year: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    granted_on: Mapped[date] = mapped_column(Date, nullable=False)
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    revoked_on: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(40), nullable=False)
+    is_synthetic: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    created_at: Mapped[datetime] = _now()
+
+    __table_args__ = (UniqueConstraint("enterprise_id", "kind", "year", name="uq_qualification_firm_kind_year"),)
+
+
+class NegativeRecord(Base):
+    """重大安全/质量事故, 严重环境违法, 科研严重失信, 经营异常名录, 严重违法失信名单."""
+
+    __tablename__ = "negative_record"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(40), nullable=False)
+    occurred_on: Mapped[date] = mapped_column(Date, nullable=False)
+    cleared_on: Mapped[date | None] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    source: Mapped[str] = mapped_column(String(40), nullable=False)
+    is_synthetic: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    created_at: Mapped[datetime] = _now()
+
+
+class ImportBatch(Base):
+    """One import of one file. Written in the same transaction as its rows: a batch row exists
+    only if its data was committed."""
+
+    __tablename__ = "import_batch"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(255), nullable=False)
+    file_sha256: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    file_format: Mapped[str] = mapped_column(String(8), nullable=False)
+    encoding: Mapped[str | None] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(40), nullable=False)
+    mode: Mapped[str] = mapped_column(String(20), nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    rows_total: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    rows_accepted: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    rows_quarantined: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    values_changed: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    enterprises_created: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    imported_by: Mapped[str | None] = mapped_column(String(80))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class QuarantinedRow(Base):
+    """A row an import refused, kept whole with its per-cell errors so nothing is lost."""
+
+    __tablename__ = "quarantined_row"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), nullable=False, index=True)
+    row_number: Mapped[int] = mapped_column(Integer, nullable=False)
+    raw_json: Mapped[str] = mapped_column(Text, nullable=False)
+    errors_json: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class IndicatorRevision(Base):
+    """Append-only history of panel values. The current value is the latest revision
+    (view ``indicator_current``); nothing is updated in place or deleted."""
+
+    __tablename__ = "indicator_revision"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), nullable=False)
+    year: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    indicator: Mapped[str] = mapped_column(String(48), nullable=False)
+    value_centi: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    source: Mapped[str] = mapped_column(String(40), nullable=False)
+    source_ref: Mapped[str | None] = mapped_column(String(255))
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    recorded_by: Mapped[str | None] = mapped_column(String(80))
+    is_synthetic: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+    __table_args__ = (Index("ix_indicator_revision_key", "enterprise_id", "year", "indicator", "id"),)
+
+
+# --------------------------------------------------------------------------- transfer (成果转化)
+
+
+class Institution(Base):
+    __tablename__ = "institution"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)  # university / institute / lab
+    district_code: Mapped[str] = mapped_column(String(6), nullable=False)
+    inventor_share_min: Mapped[str] = mapped_column(String(12), nullable=False, default="0.70")
+    inventor_share_max: Mapped[str] = mapped_column(String(12), nullable=False, default="0.70")
+    is_synthetic: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+
+class Achievement(Base):
+    __tablename__ = "achievement"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"), nullable=False, index=True)
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+    abstract: Mapped[str] = mapped_column(Text, nullable=False)
+    cluster_id: Mapped[str] = mapped_column(String(40), nullable=False, index=True)
+    subfield: Mapped[str] = mapped_column(String(80), nullable=False)
+    keywords: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    trl: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    ip_summary: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    transfer_mode: Mapped[str] = mapped_column(String(20), nullable=False)
+    price_fen: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    pay_after_use: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    published_on: Mapped[date] = mapped_column(Date, nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="published")
+    is_synthetic: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+
+class AchievementInventor(Base):
+    __tablename__ = "achievement_inventor"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    achievement_id: Mapped[int] = mapped_column(ForeignKey("achievement.id"), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(60), nullable=False)
+    share: Mapped[str] = mapped_column(String(12), nullable=False)  # exact decimal text, shares sum to 1
+
+
+class Demand(Base):
+    __tablename__ = "demand"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), nullable=False, index=True)
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False)
+    cluster_id: Mapped[str] = mapped_column(String(40), nullable=False)
+    budget_fen: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    deadline: Mapped[date] = mapped_column(Date, nullable=False)
+    district_code: Mapped[str] = mapped_column(String(6), nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="open")
+    posted_on: Mapped[date] = mapped_column(Date, nullable=False)
+    is_synthetic: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+
+class Expert(Base):
+    __tablename__ = "expert"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), nullable=False)
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"))
+    title: Mapped[str] = mapped_column(String(40), nullable=False)
+    cluster_id: Mapped[str] = mapped_column(String(40), nullable=False)
+    keywords: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    is_tech_commissioner: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    is_synthetic: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+
+class Broker(Base):
+    __tablename__ = "broker"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), nullable=False)
+    certificate_no: Mapped[str | None] = mapped_column(String(40), unique=True)
+    certified_on: Mapped[date | None] = mapped_column(Date)
+    cluster_id: Mapped[str] = mapped_column(String(40), nullable=False)
+    district_code: Mapped[str] = mapped_column(String(6), nullable=False)
+    rating: Mapped[str] = mapped_column(String(8), nullable=False, default="0")
+    is_synthetic: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+
+class PilotBase(Base):
+    """中试基地 (kind=pilot) or 概念验证中心 (kind=concept)."""
+
+    __tablename__ = "pilot_base"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    kind: Mapped[str] = mapped_column(String(10), nullable=False)
+    level: Mapped[str] = mapped_column(String(10), nullable=False)  # province / city
+    cluster_id: Mapped[str] = mapped_column(String(40), nullable=False)
+    district_code: Mapped[str] = mapped_column(String(6), nullable=False)
+    established_on: Mapped[date] = mapped_column(Date, nullable=False)
+    new_products: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    new_technologies: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    incubated_enterprises: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    service_contracts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    is_synthetic: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+
+class PilotService(Base):
+    """A menu item (菜单式服务) of a pilot base in one subfield."""
+
+    __tablename__ = "pilot_service"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    base_id: Mapped[int] = mapped_column(ForeignKey("pilot_base.id"), nullable=False, index=True)
+    subfield: Mapped[str] = mapped_column(String(80), nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    price_fen: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    capacity_per_year: Mapped[int] = mapped_column(Integer, nullable=False)
+    is_synthetic: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+
+class TechContract(Base):
+    """技术合同, registered on the seller side (输出)."""
+
+    __tablename__ = "tech_contract"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_no: Mapped[str] = mapped_column(String(40), nullable=False, unique=True)
+    contract_type: Mapped[str] = mapped_column(String(20), nullable=False)  # development/transfer/license/consulting/service
+    seller_enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    seller_institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"), index=True)
+    buyer_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    buyer_in_city: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    cluster_id: Mapped[str] = mapped_column(String(40), nullable=False)
+    district_code: Mapped[str] = mapped_column(String(6), nullable=False)
+    signed_on: Mapped[date] = mapped_column(Date, nullable=False)
+    submitted_on: Mapped[date] = mapped_column(Date, nullable=False)
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), nullable=False)  # pending / registered / refused
+    amount_fen: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    non_technical_fen: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    achievement_id: Mapped[int | None] = mapped_column(ForeignKey("achievement.id"))
+    is_synthetic: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+
+# --------------------------------------------------------------------------- finance
+
+
+class Bank(Base):
+    __tablename__ = "bank"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), nullable=False, unique=True)
+    is_synthetic: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+
+class Loan(Base):
+    __tablename__ = "loan"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("bank.id"), nullable=False, index=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), nullable=False, index=True)
+    product_id: Mapped[str] = mapped_column(String(60), nullable=False)
+    product_type: Mapped[str] = mapped_column(String(20), nullable=False)
+    amount_fen: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    applied_on: Mapped[date] = mapped_column(Date, nullable=False)
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    disbursed_on: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    is_synthetic: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012

@@ -1,0 +1,1 @@
+"""Enterprise registry: identities, the annual indicator panel with provenance, imports and exports."""
