@@ -1,0 +1,83 @@
+"""Provenance and revisions: changes append, the current value is a view, nothing is lost."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from innopoints.adapters.db import panel_repo
+from innopoints.adapters.db.engine import unit_of_work
+from innopoints.adapters.db.tables import Enterprise, IndicatorRevision
+from innopoints.bootstrap import Container
+from innopoints.registry.panel import PanelValue
+from innopoints.registry.uscc import build
+
+
+def _firm(container: Container) -> int:
+    with unit_of_work(container.sessions) as s:
+        firm = Enterprise(
+            uscc=build("9", "1", "210112", "MA0000001"),
+            name="沈阳测试科技有限公司",
+            registration_date=date(2019, 5, 1),
+            district_code="210112",
+            cluster_id="robotics",
+        )
+        s.add(firm)
+        s.flush()
+        return firm.id
+
+
+def test_change_appends_revision_and_current_view_shows_latest(container: Container) -> None:
+    firm = _firm(container)
+    with unit_of_work(container.sessions) as s:
+        n = panel_repo.append_values(
+            s, [PanelValue(firm, 2024, "rd_expense", Decimal("1800000.00"))], source="tax", source_ref="税务接口"
+        )
+        assert n == 1
+    with unit_of_work(container.sessions) as s:
+        n = panel_repo.append_values(
+            s, [PanelValue(firm, 2024, "rd_expense", Decimal("1860000.50"))], source="self_reported"
+        )
+        assert n == 1
+    with unit_of_work(container.sessions) as s:
+        panel = panel_repo.enterprise_panel(s, firm)
+        current = panel[2024]["rd_expense"]
+        assert current.value == Decimal("1860000.50")
+        assert current.source == "self_reported"
+        revisions = panel_repo.history(s, firm, indicator="rd_expense")
+        assert [r.value for r in revisions] == [Decimal("1800000.00"), Decimal("1860000.50")]
+        assert [r.source_label for r in revisions] == ["税务", "自报"]
+        assert s.scalar(sa.select(sa.func.count()).select_from(IndicatorRevision)) == 2
+
+
+def test_recording_the_same_value_again_changes_nothing(container: Container) -> None:
+    firm = _firm(container)
+    values = [PanelValue(firm, 2025, "employees", Decimal(50)), PanelValue(firm, 2025, "sci_tech_staff", Decimal(12))]
+    with unit_of_work(container.sessions) as s:
+        assert panel_repo.append_values(s, values, source="statistics") == 2
+    with unit_of_work(container.sessions) as s:
+        assert panel_repo.append_values(s, values, source="statistics") == 0
+        assert len(panel_repo.history(s, firm)) == 2
+
+
+def test_money_is_exact_to_the_fen(container: Container) -> None:
+    firm = _firm(container)
+    big = Decimal("98765432109.99")
+    with unit_of_work(container.sessions) as s:
+        panel_repo.append_values(s, [PanelValue(firm, 2025, "sales_revenue", big)], source="tax")
+    with unit_of_work(container.sessions) as s:
+        assert panel_repo.enterprise_panel(s, firm)[2025]["sales_revenue"].value == big
+
+
+def test_failed_transaction_leaves_no_revision(container: Container) -> None:
+    firm = _firm(container)
+    try:
+        with unit_of_work(container.sessions) as s:
+            panel_repo.append_values(s, [PanelValue(firm, 2025, "employees", Decimal(7))], source="tax")
+            raise RuntimeError("boom")
+    except RuntimeError:
+        pass
+    with unit_of_work(container.sessions) as s:
+        assert panel_repo.history(s, firm) == []
