@@ -25,7 +25,9 @@ from innopoints.bootstrap import Container, build_container
 from innopoints.settings import Settings
 
 BACKEND = os.environ.get("INNOPOINTS_TEST_DATABASE", "sqlite")
-PG_ADMIN_URL = os.environ.get("INNOPOINTS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN_URL = os.environ.get(
+    "INNOPOINTS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:

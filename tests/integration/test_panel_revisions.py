@@ -33,7 +33,10 @@ def test_change_appends_revision_and_current_view_shows_latest(container: Contai
     firm = _firm(container)
     with unit_of_work(container.sessions) as s:
         n = panel_repo.append_values(
-            s, [PanelValue(firm, 2024, "rd_expense", Decimal("1800000.00"))], source="tax", source_ref="税务接口"
+            s,
+            [PanelValue(firm, 2024, "rd_expense", Decimal("1800000.00"))],
+            source="tax",
+            source_ref="税务接口",
         )
         assert n == 1
     with unit_of_work(container.sessions) as s:
@@ -54,7 +57,10 @@ def test_change_appends_revision_and_current_view_shows_latest(container: Contai
 
 def test_recording_the_same_value_again_changes_nothing(container: Container) -> None:
     firm = _firm(container)
-    values = [PanelValue(firm, 2025, "employees", Decimal(50)), PanelValue(firm, 2025, "sci_tech_staff", Decimal(12))]
+    values = [
+        PanelValue(firm, 2025, "employees", Decimal(50)),
+        PanelValue(firm, 2025, "sci_tech_staff", Decimal(12)),
+    ]
     with unit_of_work(container.sessions) as s:
         assert panel_repo.append_values(s, values, source="statistics") == 2
     with unit_of_work(container.sessions) as s:

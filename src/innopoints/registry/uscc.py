@@ -72,7 +72,9 @@ def validate(code: str) -> UsccCheck:
             )
     authority, category = code[0], code[1]
     if authority not in REGISTRATION_AUTHORITIES:
-        return UsccCheck(code, False, f"第1位登记管理部门代码“{authority}”无效 (unknown registration authority)")
+        return UsccCheck(
+            code, False, f"第1位登记管理部门代码“{authority}”无效 (unknown registration authority)"
+        )
     if category not in REGISTRATION_AUTHORITIES[authority]:
         return UsccCheck(
             code,
@@ -81,7 +83,9 @@ def validate(code: str) -> UsccCheck:
         )
     division = code[2:8]
     if not division.isdigit():
-        return UsccCheck(code, False, f"第3-8位行政区划码“{division}”应为6位数字 (division code must be digits)")
+        return UsccCheck(
+            code, False, f"第3-8位行政区划码“{division}”应为6位数字 (division code must be digits)"
+        )
     expected = check_character(code[:17])
     if code[17] != expected:
         return UsccCheck(

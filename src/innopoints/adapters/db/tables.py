@@ -81,7 +81,9 @@ class Qualification(Base):
     is_synthetic: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     created_at: Mapped[datetime] = _now()
 
-    __table_args__ = (UniqueConstraint("enterprise_id", "kind", "year", name="uq_qualification_firm_kind_year"),)
+    __table_args__ = (
+        UniqueConstraint("enterprise_id", "kind", "year", name="uq_qualification_firm_kind_year"),
+    )
 
 
 class NegativeRecord(Base):
@@ -283,7 +285,9 @@ class TechContract(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     contract_no: Mapped[str] = mapped_column(String(40), nullable=False, unique=True)
-    contract_type: Mapped[str] = mapped_column(String(20), nullable=False)  # development/transfer/license/consulting/service
+    contract_type: Mapped[str] = mapped_column(
+        String(20), nullable=False
+    )  # development/transfer/license/consulting/service
     seller_enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
     seller_institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"), index=True)
     buyer_name: Mapped[str] = mapped_column(String(200), nullable=False)
