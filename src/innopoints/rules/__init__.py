@@ -1,0 +1,1 @@
+"""Generic rules engine: dated parameters, bands, three-state conditions, traces."""
