@@ -7,7 +7,7 @@ import sys
 import typer
 from rich.console import Console
 
-from innopoints.cli import db_cmd, evaluate_cmd, exchange_cmd, match_cmd, serve_cmd, synth_cmd, uscc_cmd
+from innopoints.cli import db_cmd, evaluate_cmd, exchange_cmd, export_cmd, match_cmd, serve_cmd, synth_cmd, uscc_cmd
 from innopoints.errors import UserError
 
 app = typer.Typer(
@@ -18,7 +18,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (db_cmd, uscc_cmd, synth_cmd, exchange_cmd, evaluate_cmd, match_cmd, serve_cmd):
+for module in (db_cmd, uscc_cmd, synth_cmd, exchange_cmd, export_cmd, evaluate_cmd, match_cmd, serve_cmd):
     module.register(app)
 
 _err = Console(stderr=True)
