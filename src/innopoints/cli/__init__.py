@@ -7,7 +7,16 @@ import sys
 import typer
 from rich.console import Console
 
-from innopoints.cli import db_cmd, evaluate_cmd, exchange_cmd, export_cmd, match_cmd, serve_cmd, synth_cmd, uscc_cmd
+from innopoints.cli import (
+    db_cmd,
+    evaluate_cmd,
+    exchange_cmd,
+    export_cmd,
+    match_cmd,
+    serve_cmd,
+    synth_cmd,
+    uscc_cmd,
+)
 from innopoints.errors import UserError
 
 app = typer.Typer(

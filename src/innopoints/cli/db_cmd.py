@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import typer
-from rich.console import Console
-
-from innopoints.adapters.db.migrate import current_revision, upgrade
-from innopoints.bootstrap import default_container
 
 
 def register(app: typer.Typer) -> None:
     @app.command("init")
     def init() -> None:
         """初始化/升级数据库结构 (create or migrate the database schema)."""
+        from rich.console import Console
+
+        from innopoints.adapters.db.migrate import current_revision, upgrade
+        from innopoints.bootstrap import default_container
+
         container = default_container()
         upgrade(container.engine)
         Console().print(
