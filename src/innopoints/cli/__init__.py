@@ -38,7 +38,7 @@ def main() -> None:
     try:
         result = app(standalone_mode=False)
     except UserError as exc:
-        _err.print(f"[red]错误 (error):[/red] {exc.message}", highlight=False)
+        _err.print(f"[red]错误 (error):[/red] {exc.message}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
     except typer.Abort:
         _err.print("已取消 (aborted)")

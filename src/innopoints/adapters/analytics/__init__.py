@@ -1,0 +1,1 @@
+"""Analytics engines for scoring rounds: embedded columnar (Polars, default) and Spark (PySpark)."""

@@ -1,0 +1,127 @@
+"""Build the normalised firm frame (adapters/analytics/columns.py) from the wide panel layout.
+
+Inputs, all Polars frames: ``enterprises`` (uscc, registration_date, exit_date, cluster_id, optional
+mainland_resident and Boolean qualification columns named by qualification kind), ``panel`` (WIDE: uscc,
+year, one Int64 hundredths column per panel field), optional ``qualifications`` (uscc, kind, granted_on,
+expires_on, revoked_on) and ``negatives`` (uscc, kind, occurred_on, cleared_on).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from innopoints.adapters.analytics import columns as c
+from innopoints.scoring.firm import FirmInput
+from innopoints.scoring.rulebook import PointsRulebook
+
+
+def _held(quals: pl.DataFrame, year: int) -> pl.DataFrame:
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    valid = (
+        (pl.col("granted_on") <= end)
+        & (pl.col("expires_on").is_null() | (pl.col("expires_on") >= start))
+        & (pl.col("revoked_on").is_null() | (pl.col("revoked_on") > end))
+    )
+    return quals.filter(valid).select("uscc", "kind").unique()
+
+
+def _active_negatives(negatives: pl.DataFrame, year: int, lookback: int) -> pl.DataFrame:
+    start = date(year, 1, 1)
+    active = pl.col("occurred_on").dt.year().is_between(year - lookback + 1, year) & (
+        pl.col("cleared_on").is_null() | (pl.col("cleared_on") >= start)
+    )
+    return negatives.filter(active).group_by("uscc", "kind").agg(pl.len().cast(pl.Int64).alias("n"))
+
+
+def build_firm_frame(
+    rb: PointsRulebook,
+    year: int,
+    enterprises: pl.DataFrame,
+    panel: pl.DataFrame,
+    qualifications: pl.DataFrame | None = None,
+    negatives: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """One row per firm active at the end of ``year`` with every column the plans read."""
+    end = date(year, 12, 31)
+    ent = enterprises.filter(
+        (pl.col("registration_date") <= end) & (pl.col("exit_date").is_null() | (pl.col("exit_date") > end))
+    )
+    resident = pl.col("mainland_resident") if "mainland_resident" in ent.columns else pl.lit(True)
+    kinds = rb.qualification_kinds()
+    own_flags = [pl.col(k).fill_null(False).alias(c.qual(k)) for k in kinds if k in ent.columns]
+    frame = ent.select(
+        "uscc",
+        pl.col("registration_date").dt.year().cast(pl.Int32).alias("registration_year"),
+        pl.col("cluster_id").cast(pl.String),
+        resident.cast(pl.Boolean).alias("mainland_resident"),
+        *own_flags,
+    )
+    fields = rb.panel_fields_used()
+    present = [f for f in fields if f in panel.columns]
+    this = panel.filter(pl.col("year") == year).select(
+        "uscc", *[pl.col(f).cast(pl.Int64).alias(c.cur(f)) for f in present]
+    )
+    grow = [f for f in c.growth_fields(rb) if f in panel.columns]
+    last = panel.filter(pl.col("year") == year - 1).select(
+        "uscc", *[pl.col(f).cast(pl.Int64).alias(c.prev(f)) for f in grow]
+    )
+    frame = frame.join(this, on="uscc", how="left").join(last, on="uscc", how="left")
+    if qualifications is not None and qualifications.height:
+        held = _held(qualifications, year).filter(pl.col("kind").is_in(kinds))
+        wide = held.with_columns(pl.lit(True).alias("v")).pivot("kind", index="uscc", values="v")
+        wide = wide.rename({k: f"_h_{k}" for k in wide.columns if k != "uscc"})
+        frame = frame.join(wide, on="uscc", how="left")
+        for k in kinds:
+            if f"_h_{k}" in frame.columns:
+                base = pl.col(c.qual(k)) if c.qual(k) in frame.columns else pl.lit(False)
+                frame = frame.with_columns((base | pl.col(f"_h_{k}").fill_null(False)).alias(c.qual(k)))
+                frame = frame.drop(f"_h_{k}")
+    listed = [p.kind for p in rb.adjustments.penalties]
+    neg_cols = [c.neg(k) for k in listed] + [c.UNLISTED]
+    if negatives is not None and negatives.height:
+        act = _active_negatives(negatives, year, rb.adjustments.lookback_years)
+        act = act.with_columns(
+            pl.when(pl.col("kind").is_in(listed)).then(pl.lit("neg_") + pl.col("kind")).otherwise(pl.lit(c.UNLISTED))
+        )
+        wide = act.group_by("uscc", "kind").agg(pl.col("n").sum()).pivot("kind", index="uscc", values="n")
+        frame = frame.join(wide, on="uscc", how="left")
+    missing = []
+    for col in c.input_columns(rb):
+        if col in frame.columns:
+            continue
+        if col.startswith(("f_", "p_")):
+            missing.append(pl.lit(None, dtype=pl.Int64).alias(col))
+        elif col.startswith("q_"):
+            missing.append(pl.lit(False).alias(col))
+    frame = frame.with_columns(missing)
+    fills = [pl.col(x).fill_null(0).cast(pl.Int64) if x in frame.columns else pl.lit(0, pl.Int64).alias(x) for x in neg_cols]
+    flags = [pl.col(c.qual(k)).fill_null(False) for k in kinds]
+    return frame.with_columns(fills + flags).select(c.input_columns(rb)).sort("uscc")
+
+
+def firm_inputs(frame: pl.DataFrame, rb: PointsRulebook) -> list[FirmInput]:
+    """The same rows as single-firm inputs (for explanations and the agreement tests)."""
+    fields = rb.panel_fields_used()
+    grow = c.growth_fields(rb)
+    kinds = rb.qualification_kinds()
+    listed = [p.kind for p in rb.adjustments.penalties]
+    out = []
+    for row in frame.iter_rows(named=True):
+        negatives = {k: row[c.neg(k)] for k in listed if row[c.neg(k)]}
+        if row[c.UNLISTED]:
+            negatives["unlisted"] = row[c.UNLISTED]
+        out.append(
+            FirmInput(
+                uscc=row["uscc"],
+                registration_year=row["registration_year"],
+                cluster_id=row["cluster_id"],
+                mainland_resident=bool(row["mainland_resident"]),
+                current={f: row[c.cur(f)] for f in fields},
+                previous={f: row[c.prev(f)] for f in grow},
+                qualifications=frozenset(k for k in kinds if row[c.qual(k)]),
+                negatives=negatives,
+            )
+        )
+    return out

@@ -1,0 +1,48 @@
+"""Embedded columnar engine: one scoring round over a normalised firm frame with Polars."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from innopoints.adapters.analytics import polars_plan as plan
+from innopoints.adapters.analytics.polars_reference import (
+    apply_reference,
+    assign_frozen_groups,
+    assign_peer_groups,
+    build_reference,
+)
+from innopoints.scoring.reference import Reference
+from innopoints.scoring.rulebook import PointsRulebook
+
+
+def features(firms: pl.DataFrame, rb: PointsRulebook, year: int) -> pl.DataFrame:
+    """Indicator values, stage, tech-SME test, ladder stage, bonus and penalty points."""
+    first = [plan.indicator_expr(ind) for ind in rb.indicator_list]
+    first += [plan.stage_expr(rb, year), *plan.tech_sme_exprs(rb), *plan.adjustment_exprs(rb)]
+    return firms.lazy().with_columns(first).with_columns(plan.ladder_expr(rb)).collect()
+
+
+def finish(df: pl.DataFrame, rb: PointsRulebook) -> pl.DataFrame:
+    """Points (hundredths), group scores, ranks, percentile and list flags from the percentile columns."""
+    return (
+        df.lazy()
+        .with_columns(plan.points_exprs(rb))
+        .with_columns(plan.final_exprs(rb))
+        .with_columns(plan.rank_exprs(rb))
+        .collect()
+    )
+
+
+def score(
+    firms: pl.DataFrame, rb: PointsRulebook, year: int, reference: Reference | None = None
+) -> tuple[pl.DataFrame, Reference]:
+    """Score every firm. Without a reference the round's own reference is built and frozen first;
+    with one (a frozen round), firms are looked up against it and nothing is re-normalised."""
+    df = features(firms, rb, year)
+    if reference is None:
+        df = assign_peer_groups(df, rb)
+        reference = build_reference(df, rb)
+    else:
+        df = assign_frozen_groups(df, reference)
+    df = df.with_columns(apply_reference(df, rb, reference))
+    return finish(df, rb), reference

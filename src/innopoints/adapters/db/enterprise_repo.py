@@ -1,0 +1,356 @@
+"""Enterprise directory queries: search, filter, sort, paginate, the detail read model, the overview
+and chunked reads for exports. Every query touches the revision table only through its
+``(enterprise_id, year, indicator, id)`` index, one firm at a time, so cost follows the page size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased
+
+from innopoints.adapters.db import panel_repo
+from innopoints.adapters.db.tables import Enterprise, IndicatorRevision, NegativeRecord, Qualification
+from innopoints.region import Region
+from innopoints.registry.directory import (
+    QUALIFICATION_KINDS,
+    RD_FIELD,
+    REVENUE_FIELD,
+    EnterpriseDetail,
+    EnterprisePage,
+    EnterpriseQuery,
+    EnterpriseSummary,
+    NegativeRecordView,
+    Overview,
+    QualificationRecord,
+    Tally,
+    build_panel,
+    qualification_label,
+)
+from innopoints.registry.panel import Revision
+from innopoints.registry.panel_fields import from_scaled
+
+E = Enterprise
+
+
+def _valid_qualification(as_of: date) -> sa.ColumnElement[bool]:
+    q = Qualification
+    return sa.and_(
+        q.granted_on <= as_of,
+        sa.or_(q.revoked_on.is_(None), q.revoked_on > as_of),
+        sa.or_(q.expires_on.is_(None), q.expires_on >= as_of),
+    )
+
+
+def _current_value(indicator: str, year: int | None) -> sa.ScalarSelect[Any]:
+    """Correlated lookup of one firm's current value: an index seek on the revision key."""
+    r = aliased(IndicatorRevision)
+    return (
+        sa.select(r.value_centi)
+        .where(r.enterprise_id == E.id, r.year == (year or 0), r.indicator == indicator)
+        .order_by(r.id.desc())
+        .limit(1)
+        .correlate(E)
+        .scalar_subquery()
+    )
+
+
+def _filters(query: EnterpriseQuery, as_of: date) -> list[sa.ColumnElement[bool]]:
+    where: list[sa.ColumnElement[bool]] = []
+    exact = query.exact_uscc
+    if exact is not None:
+        where.append(E.uscc == exact)
+    elif query.text is not None:
+        where.append(
+            sa.or_(
+                E.name.icontains(query.text, autoescape=True),
+                E.uscc.contains(query.text.upper(), autoescape=True),
+            )
+        )
+    if query.district is not None:
+        where.append(E.district_code == query.district)
+    if query.park is not None:
+        where.append(E.park_id == query.park)
+    if query.cluster is not None:
+        where.append(E.cluster_id == query.cluster)
+    if query.high_tech_field is not None:
+        where.append(E.high_tech_field_id == query.high_tech_field)
+    if query.listed is not None:
+        where.append(E.listed.is_(query.listed))
+    if query.qualification is not None:
+        q = Qualification
+        where.append(
+            sa.exists()
+            .where(q.enterprise_id == E.id, q.kind == query.qualification, _valid_qualification(as_of))
+            .correlate(E)
+        )
+    return where
+
+
+def _order(sort: str, year: int | None) -> list[Any]:
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key in ("revenue", "rd_expense"):
+        value = _current_value(REVENUE_FIELD if key == "revenue" else RD_FIELD, year)
+        column: Any = value.desc().nulls_last() if descending else value.asc().nulls_last()
+    else:
+        attr = E.name if key == "name" else E.registration_date
+        column = attr.desc() if descending else attr.asc()
+    return [column, E.id]
+
+
+def _listing(query: EnterpriseQuery, year: int | None, as_of: date) -> sa.Select[Any]:
+    return (
+        sa.select(
+            E,
+            _current_value(REVENUE_FIELD, year).label("revenue"),
+            _current_value(RD_FIELD, year).label("rd_expense"),
+        )
+        .where(*_filters(query, as_of))
+        .order_by(*_order(query.sort, year))
+    )
+
+
+def _qualifications_of(session: Session, ids: list[int], as_of: date) -> dict[int, list[str]]:
+    rank = {kind: i for i, kind in enumerate(QUALIFICATION_KINDS)}
+    found: dict[int, set[str]] = {}
+    if ids:
+        rows = session.execute(
+            sa.select(Qualification.enterprise_id, Qualification.kind).where(
+                Qualification.enterprise_id.in_(ids), _valid_qualification(as_of)
+            )
+        )
+        for firm, kind in rows:
+            found.setdefault(firm, set()).add(kind)
+    return {firm: sorted(kinds, key=lambda k: (rank.get(k, 99), k)) for firm, kinds in found.items()}
+
+
+def _summaries(session: Session, region: Region, rows: list[Any], as_of: date) -> list[EnterpriseSummary]:
+    quals = _qualifications_of(session, [row[0].id for row in rows], as_of)
+    return [
+        _summary(region, firm, tuple(quals.get(firm.id, ())), _decimal(revenue), _decimal(rd))
+        for firm, revenue, rd in rows
+    ]
+
+
+def _decimal(scaled: int | None) -> Decimal | None:
+    return None if scaled is None else from_scaled(scaled)
+
+
+def _summary(
+    region: Region, firm: Enterprise, quals: tuple[str, ...], revenue: Decimal | None, rd: Decimal | None
+) -> EnterpriseSummary:
+    return EnterpriseSummary(
+        id=firm.id,
+        uscc=firm.uscc,
+        name=firm.name,
+        registration_date=firm.registration_date,
+        district_code=firm.district_code,
+        district_name=region.district_name(firm.district_code),
+        park_id=firm.park_id,
+        park_name=region.park_name(firm.park_id),
+        cluster_id=firm.cluster_id,
+        cluster_name=region.cluster_name(firm.cluster_id),
+        high_tech_field_id=firm.high_tech_field_id,
+        high_tech_field_name=region.field_name(firm.high_tech_field_id),
+        listed=firm.listed,
+        is_synthetic=firm.is_synthetic,
+        qualifications=quals,
+        revenue=revenue,
+        rd_expense=rd,
+    )
+
+
+def count(session: Session, query: EnterpriseQuery, as_of: date) -> int:
+    stmt = sa.select(sa.func.count()).select_from(E).where(*_filters(query, as_of))
+    return int(session.execute(stmt).scalar_one())
+
+
+def search(
+    session: Session, region: Region, query: EnterpriseQuery, *, panel_year: int | None, as_of: date
+) -> EnterprisePage:
+    """One page of the filtered, sorted list plus the total number of matches.
+
+    The page's ids are chosen first (filter, order, offset on enterprise columns only), then only
+    those rows are read with their current values, so a deep page costs no per-row value lookups.
+    """
+    page_ids = (
+        sa.select(E.id)
+        .where(*_filters(query, as_of))
+        .order_by(*_order(query.sort, panel_year))
+        .limit(query.page_size)
+        .offset(query.offset)
+    )
+    ids = list(session.execute(page_ids).scalars())
+    rows: list[Any] = []
+    if ids:
+        stmt = sa.select(
+            E,
+            _current_value(REVENUE_FIELD, panel_year).label("revenue"),
+            _current_value(RD_FIELD, panel_year).label("rd_expense"),
+        ).where(E.id.in_(ids))
+        by_id = {row[0].id: row for row in session.execute(stmt)}
+        rows = [by_id[i] for i in ids]
+    items = _summaries(session, region, rows, as_of)
+    total = count(session, query, as_of)
+    return EnterprisePage(tuple(items), total, query.page, query.page_size, panel_year)
+
+
+def iter_summaries(
+    session: Session,
+    region: Region,
+    query: EnterpriseQuery,
+    *,
+    panel_year: int | None,
+    as_of: date,
+    chunk: int = 1000,
+) -> Iterator[list[EnterpriseSummary]]:
+    """Every match of the query (no paging), in the query's order, as chunks for exports."""
+    result = session.execute(_listing(query, panel_year, as_of).execution_options(yield_per=chunk))
+    for part in result.partitions(chunk):
+        yield _summaries(session, region, list(part), as_of)
+
+
+def iter_ids(
+    session: Session, query: EnterpriseQuery, *, as_of: date, chunk: int = 1000
+) -> Iterator[list[Any]]:
+    """(id, uscc, name) of every match in the query's order, in chunks."""
+    stmt = sa.select(E.id, E.uscc, E.name).where(*_filters(query, as_of)).order_by(*_order(query.sort, None))
+    result = session.execute(stmt.execution_options(yield_per=chunk))
+    for part in result.partitions(chunk):
+        yield [tuple(row) for row in part]
+
+
+def year_values(session: Session, enterprise_ids: Iterable[int], year: int) -> dict[int, dict[str, int]]:
+    """Current stored values (integer hundredths) of one year for the given firms: {firm: {field: value}}."""
+    r = IndicatorRevision
+    out: dict[int, dict[str, int]] = {}
+    ids = list(enterprise_ids)
+    for start in range(0, len(ids), 500):
+        stmt = (
+            sa.select(r.enterprise_id, r.indicator, r.value_centi)
+            .where(r.enterprise_id.in_(ids[start : start + 500]), r.year == year)
+            .order_by(r.id)
+        )
+        for firm, indicator, value in session.execute(stmt):
+            out.setdefault(firm, {})[indicator] = value  # later revisions overwrite earlier ones
+    return out
+
+
+def find_id(session: Session, uscc: str) -> int | None:
+    return session.execute(sa.select(E.id).where(E.uscc == uscc.upper())).scalar_one_or_none()
+
+
+def detail(session: Session, region: Region, uscc: str, *, as_of: date) -> EnterpriseDetail | None:
+    """Everything the profile shows for one firm; ``None`` when the code is unknown."""
+    firm = session.execute(sa.select(E).where(E.uscc == uscc.upper())).scalar_one_or_none()
+    if firm is None:
+        return None
+    quals = session.execute(
+        sa.select(Qualification)
+        .where(Qualification.enterprise_id == firm.id)
+        .order_by(Qualification.granted_on, Qualification.id)
+    ).scalars()
+    negatives = session.execute(
+        sa.select(NegativeRecord)
+        .where(NegativeRecord.enterprise_id == firm.id)
+        .order_by(NegativeRecord.occurred_on, NegativeRecord.id)
+    ).scalars()
+    # The full history (index seek on the revision key) also yields the current values: the
+    # ``indicator_current`` view would aggregate the whole revision table first.
+    panel = build_panel(panel_repo.history(session, firm.id))
+    valid = _qualifications_of(session, [firm.id], as_of).get(firm.id, [])
+    latest = max(panel.years) if panel.years else None
+    revenue = panel.cell(REVENUE_FIELD, latest) if latest else None
+    rd = panel.cell(RD_FIELD, latest) if latest else None
+    summary = _summary(
+        region,
+        firm,
+        tuple(valid),
+        None if revenue is None else revenue.current.value,
+        None if rd is None else rd.current.value,
+    )
+    return EnterpriseDetail(
+        summary=summary,
+        exit_date=firm.exit_date,
+        source=firm.source,
+        qualifications=tuple(
+            QualificationRecord(
+                q.kind, q.reference_no, q.year, q.granted_on, q.expires_on, q.revoked_on, q.source
+            )
+            for q in quals
+        ),
+        negative_records=tuple(
+            NegativeRecordView(n.kind, n.occurred_on, n.cleared_on, n.description, n.source)
+            for n in negatives
+        ),
+        panel=panel,
+    )
+
+
+def revisions(
+    session: Session, enterprise_id: int, *, year: int | None = None, indicator: str | None = None
+) -> list[Revision]:
+    return panel_repo.history(session, enterprise_id, year=year, indicator=indicator)
+
+
+def latest_panel_year(session: Session) -> int | None:
+    """The most recent panel year: one index seek per firm instead of scanning every revision."""
+    r = aliased(IndicatorRevision)
+    per_firm = (
+        sa.select(r.year)
+        .where(r.enterprise_id == E.id)
+        .order_by(r.year.desc())
+        .limit(1)
+        .correlate(E)
+        .scalar_subquery()
+    )
+    value = session.execute(sa.select(sa.func.max(per_firm)).select_from(E)).scalar_one_or_none()
+    return None if value is None else int(value)
+
+
+def has_synthetic(session: Session) -> bool:
+    return session.execute(sa.select(sa.exists().where(E.is_synthetic.is_(True)))).scalar_one()
+
+
+def overview(session: Session, region: Region, *, as_of: date, panel_year: int | None) -> Overview:
+    totals = session.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.count().filter(E.listed.is_(True)),
+            sa.func.count().filter(E.is_synthetic.is_(True)),
+        ).select_from(E)
+    ).one()
+    districts = dict(
+        session.execute(sa.select(E.district_code, sa.func.count()).group_by(E.district_code)).all()
+    )
+    clusters = dict(
+        session.execute(sa.select(E.cluster_id, sa.func.count()).group_by(E.cluster_id)).all()
+    )
+    quals = dict(
+        session.execute(
+            sa.select(Qualification.kind, sa.func.count(sa.distinct(Qualification.enterprise_id)))
+            .where(_valid_qualification(as_of))
+            .group_by(Qualification.kind)
+        ).all()
+    )
+    by_district = [Tally(d.id, d.name_zh, districts.pop(d.id, 0)) for d in region.districts]
+    by_district += [Tally(code, code, n) for code, n in sorted(districts.items())]
+    by_cluster = [Tally(c.id, c.name_zh, clusters.pop(c.id, 0)) for c in region.clusters]
+    by_cluster += [Tally(code, code, n) for code, n in sorted(clusters.items())]
+    by_qual = [Tally(k, qualification_label(k), quals.pop(k, 0)) for k in QUALIFICATION_KINDS]
+    by_qual += [Tally(k, qualification_label(k), n) for k, n in sorted(quals.items())]
+    return Overview(
+        enterprises=int(totals[0]),
+        listed=int(totals[1]),
+        synthetic=int(totals[2]),
+        by_district=tuple(by_district),
+        by_cluster=tuple(by_cluster),
+        by_qualification=tuple(by_qual),
+        panel_year=panel_year,
+        as_of=as_of,
+    )

@@ -1,0 +1,120 @@
+"""Storage side of file imports: enterprises, the ImportBatch record and quarantined rows.
+
+Every function runs inside the caller's transaction; the import service commits the batch, its
+enterprises, revisions and quarantined rows as one unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from innopoints.adapters.db.tables import Enterprise, ImportBatch, QuarantinedRow
+from innopoints.registry.importing.model import ATTRIBUTE_KEYS, ExistingEnterprise
+
+_CHUNK = 900
+_INSERT_CHUNK = 5_000
+
+
+def find_enterprises(session: Session, usccs: Iterable[str]) -> dict[str, ExistingEnterprise]:
+    """The registry's record of each of ``usccs`` that it holds."""
+    codes = sorted(set(usccs))
+    table = Enterprise.__table__
+    columns = [table.c.id, table.c.uscc, *(table.c[k] for k in ATTRIBUTE_KEYS)]
+    found: dict[str, ExistingEnterprise] = {}
+    for start in range(0, len(codes), _CHUNK):
+        query = sa.select(*columns).where(table.c.uscc.in_(codes[start : start + _CHUNK]))
+        for row in session.execute(query).mappings():
+            found[row["uscc"]] = ExistingEnterprise(**row)
+    return found
+
+
+def insert_enterprises(session: Session, rows: Sequence[Mapping[str, Any]], *, source: str) -> dict[str, int]:
+    """Insert new enterprises (``uscc`` plus the attribute keys); return their ids by code."""
+    if not rows:
+        return {}
+    table = Enterprise.__table__
+    payload = [
+        {
+            "uscc": r["uscc"],
+            **{k: r.get(k) for k in ATTRIBUTE_KEYS},
+            "exit_date": None,
+            "mainland_resident": True,
+            "is_synthetic": False,
+            "source": source,
+        }
+        for r in rows
+    ]
+    connection = session.connection()
+    for start in range(0, len(payload), _INSERT_CHUNK):
+        connection.execute(sa.insert(table), payload[start : start + _INSERT_CHUNK])
+    ids: dict[str, int] = {}
+    codes = [r["uscc"] for r in rows]
+    for start in range(0, len(codes), _CHUNK):
+        query = sa.select(table.c.uscc, table.c.id).where(table.c.uscc.in_(codes[start : start + _CHUNK]))
+        ids.update({uscc: id_ for uscc, id_ in session.execute(query).all()})
+    return ids
+
+
+def update_enterprises(session: Session, changes: Mapping[int, Mapping[str, Any]]) -> None:
+    """Apply attribute changes ``{enterprise id: {attribute: new value}}``."""
+    table = Enterprise.__table__
+    for enterprise_id, values in changes.items():
+        session.execute(sa.update(table).where(table.c.id == enterprise_id).values(**values))
+
+
+def start_batch(
+    session: Session,
+    *,
+    file_name: str,
+    sha256: str,
+    file_format: str,
+    encoding: str | None,
+    source: str,
+    mode: str,
+    imported_by: str | None,
+    started_at: datetime,
+) -> int:
+    batch = ImportBatch(
+        file_name=file_name[:255],
+        file_sha256=sha256,
+        file_format=file_format,
+        encoding=encoding,
+        source=source,
+        mode=mode,
+        status="running",
+        imported_by=imported_by,
+        started_at=started_at,
+    )
+    session.add(batch)
+    session.flush()
+    return batch.id
+
+
+def finish_batch(session: Session, batch_id: int, *, finished_at: datetime, **counts: int | str) -> None:
+    """Record the outcome: ``status`` and the row/value counts (ImportBatch column names)."""
+    table = ImportBatch.__table__
+    session.execute(sa.update(table).where(table.c.id == batch_id).values(finished_at=finished_at, **counts))
+
+
+def insert_quarantined(session: Session, batch_id: int, rows: Iterable[tuple[int, str, str]]) -> int:
+    """Store refused rows whole: ``(row number, raw row JSON, errors JSON)``."""
+    payload = [
+        {"batch_id": batch_id, "row_number": number, "raw_json": raw, "errors_json": errors}
+        for number, raw, errors in rows
+    ]
+    connection = session.connection()
+    for start in range(0, len(payload), _INSERT_CHUNK):
+        connection.execute(sa.insert(QuarantinedRow.__table__), payload[start : start + _INSERT_CHUNK])
+    return len(payload)
+
+
+def batches_with_sha(session: Session, sha256: str) -> list[int]:
+    """Ids of earlier committed batches of the same file content."""
+    table = ImportBatch.__table__
+    query = sa.select(table.c.id).where(table.c.file_sha256 == sha256).order_by(table.c.id)
+    return list(session.execute(query).scalars())

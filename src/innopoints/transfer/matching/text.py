@@ -1,0 +1,144 @@
+"""Chinese text processing for matching: normalisation, jieba words, stop words, char n-grams.
+
+Two lexical views of one text:
+- words: jieba precise mode (HMM on) with the domain dictionary, stop words and pure numbers removed;
+- content: the same text with stop words masked by spaces, from which char bigrams and trigrams are cut
+  (see :mod:`innopoints.transfer.matching.ngrams`); robust to segmentation errors and paraphrases.
+
+jieba runs per clause (text split at punctuation) through a bounded cache: achievements and demands
+repeat boilerplate clauses, and the cache makes re-indexing and repeated queries cheap.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import lru_cache
+
+from innopoints.transfer.matching.knowledge import Knowledge, load_knowledge
+
+_CLAUSE_SPLIT = re.compile(r"[\s,.;:!?()\[\]{}<>\"'`~|/\\。，、；：！？（）【】《》“”‘’…—·]+")
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_WORDLIKE = re.compile(r"[0-9a-z\u3400-\u9fff]")
+
+
+def normalize(text: str | None) -> str:
+    """Full-width → half-width (NFKC), Latin lower-case, collapse whitespace. None → ''."""
+    if not text:
+        return ""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    return " ".join(folded.split())
+
+
+def split_clauses(text: str) -> list[str]:
+    """Split normalised text at punctuation and whitespace; empty pieces dropped."""
+    return [c for c in _CLAUSE_SPLIT.split(text) if c]
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """A text seen by the matcher: content words and the stop-word-masked content string."""
+
+    words: tuple[str, ...]
+    content: str
+
+
+class ClauseCache:
+    """Bounded LRU cache of jieba segmentations keyed by clause; thread-safe; counts hits."""
+
+    def __init__(self, capacity: int = 500_000) -> None:
+        self.capacity = capacity
+        self._data: OrderedDict[str, tuple[str, ...]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, clause: str) -> tuple[str, ...] | None:
+        with self._lock:
+            value = self._data.get(clause)
+            if value is None:
+                self.misses += 1
+                return None
+            self.hits += 1
+            self._data.move_to_end(clause)
+            return value
+
+    def put(self, clause: str, tokens: tuple[str, ...]) -> None:
+        with self._lock:
+            self._data[clause] = tokens
+            if len(self._data) > self.capacity:
+                self._data.popitem(last=False)
+
+    @property
+    def hit_ratio(self) -> float:
+        total = self.hits + self.misses
+        return self.hits / total if total else 0.0
+
+
+class TextAnalyzer:
+    """jieba (own Tokenizer instance, domain dictionary) + stop words + clause cache."""
+
+    def __init__(
+        self, knowledge: Knowledge, *, use_domain_dictionary: bool = True, use_stopwords: bool = True
+    ) -> None:
+        import jieba
+
+        jieba.setLogLevel(60)  # silence "Building prefix dict" chatter on stderr
+        self.knowledge = knowledge
+        self.stopwords = knowledge.stopwords if use_stopwords else frozenset()
+        self._tokenizer = jieba.Tokenizer()
+        self._tokenizer.initialize()
+        if use_domain_dictionary:
+            for term in knowledge.dictionary_terms:
+                self._tokenizer.add_word(term)
+        self.cache = ClauseCache()
+
+    def segment(self, clause: str) -> tuple[str, ...]:
+        cached = self.cache.get(clause)
+        if cached is not None:
+            return cached
+        tokens = tuple(t for t in self._tokenizer.lcut(clause, cut_all=False, HMM=True) if t.strip())
+        self.cache.put(clause, tokens)
+        return tokens
+
+    def analyse(self, text: str | None) -> Analysed:
+        """Words (no stop words, no bare numbers) and stop-word-masked content for n-grams."""
+        norm = normalize(text)
+        words: list[str] = []
+        pieces: list[str] = []
+        for clause in split_clauses(norm):
+            run: list[str] = []
+            for token in self.segment(clause):
+                if token in self.stopwords or not _WORDLIKE.search(token):
+                    if run:
+                        pieces.append("".join(run))
+                        run = []
+                    continue
+                if _DIGITS.fullmatch(token):
+                    run.append("0")
+                    continue
+                words.append(token)
+                run.append(token)
+            if run:
+                pieces.append("".join(run))
+        return Analysed(tuple(words), " ".join(pieces))
+
+    def words(self, text: str | None) -> tuple[str, ...]:
+        return self.analyse(text).words
+
+
+@lru_cache(maxsize=4)
+def default_analyzer(use_domain_dictionary: bool = True, use_stopwords: bool = True) -> TextAnalyzer:
+    """Process-wide analyzer (jieba initialisation costs about a second, so do it once)."""
+    return TextAnalyzer(
+        load_knowledge(), use_domain_dictionary=use_domain_dictionary, use_stopwords=use_stopwords
+    )
+
+
+def plain_analyzer() -> TextAnalyzer:
+    """The baseline's view: jieba precise mode, default dictionary, no stop-word list (punctuation and
+    bare numbers are still dropped)."""
+    return default_analyzer(use_domain_dictionary=False, use_stopwords=False)

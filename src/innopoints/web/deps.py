@@ -1,0 +1,89 @@
+"""Dependency aliases shared by the routes (``ContainerDep``, ``SessionDep``, ``DirectoryDep``, ``ListQueryDep``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from sqlalchemy.orm import Session
+
+from innopoints.bootstrap import Container
+from innopoints.registry.directory import EnterpriseQuery, InvalidQuery, build_query
+from innopoints.web.services import DirectoryService
+
+_TRUE = {"1", "true", "yes", "on", "是"}
+_FALSE = {"0", "false", "no", "off", "否"}
+
+
+def get_container(request: Request) -> Container:
+    container: Container = request.app.state.container
+    return container
+
+
+ContainerDep = Annotated[Container, Depends(get_container)]
+
+
+def get_session(container: ContainerDep) -> Iterator[Session]:
+    """One read session per request, closed when the response is done."""
+    session = container.sessions()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_directory(request: Request, container: ContainerDep, session: SessionDep) -> DirectoryService:
+    return DirectoryService(session, container.region, request.app.state.cache)
+
+
+DirectoryDep = Annotated[DirectoryService, Depends(get_directory)]
+
+
+def parse_listed(value: str | None) -> bool | None:
+    if value is None or not value.strip():
+        return None
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise InvalidQuery(f"参数 listed：应为 true 或 false，收到“{value}” (listed must be true or false)")
+
+
+def list_query(
+    container: ContainerDep,
+    q: Annotated[
+        str | None, Query(description="企业名称或统一社会信用代码（部分匹配；完整代码精确匹配）")
+    ] = None,
+    district: Annotated[str | None, Query(description="区县代码（GB/T 2260），如 210112")] = None,
+    park: Annotated[str | None, Query(description="园区标识，如 hunnan_science_city")] = None,
+    cluster: Annotated[str | None, Query(description="产业集群标识，如 robotics")] = None,
+    field: Annotated[str | None, Query(description="高新技术领域标识，如 electronic_information")] = None,
+    qualification: Annotated[
+        str | None, Query(description="资质：tech_sme、high_tech_enterprise、eaglet …")
+    ] = None,
+    listed: Annotated[str | None, Query(description="是否上市：true / false")] = None,
+    sort: Annotated[str | None, Query(description="排序：name、-name、registration_date、-revenue …")] = None,
+    page: Annotated[int, Query(description="页码，从 1 开始")] = 1,
+    page_size: Annotated[int, Query(description="每页条数：20、50 或 100")] = 20,
+) -> EnterpriseQuery:
+    return build_query(
+        container.region,
+        text=q,
+        district=district,
+        park=park,
+        cluster=cluster,
+        high_tech_field=field,
+        qualification=qualification,
+        listed=parse_listed(listed),
+        sort=sort or None,
+        page=page,
+        page_size=page_size,
+    )
+
+
+ListQueryDep = Annotated[EnterpriseQuery, Depends(list_query)]

@@ -1,0 +1,1 @@
+"""Route modules: one router per context (pages, API, health, export)."""

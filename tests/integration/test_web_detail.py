@@ -1,0 +1,111 @@
+"""The enterprise profile: identity, qualifications, negative records, panel with provenance and history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from web_seed import MATERIALS, ROBOT, SCRIPT, SCRIPT_NAME, seed
+
+from innopoints.bootstrap import Container
+from innopoints.web.app import create_app
+
+
+@pytest.fixture
+def client(container: Container) -> Iterator[TestClient]:
+    seed(container)
+    with TestClient(create_app(container.settings, container=container)) as c:
+        yield c
+
+
+def test_profile_shows_identity_qualifications_and_negative_records(client: TestClient) -> None:
+    response = client.get(f"/enterprises/{MATERIALS}")
+    assert response.status_code == 200
+    html = response.text
+    assert '<html lang="zh-CN">' in html
+    for text in ("沈阳铁西新材料股份有限公司", MATERIALS, "2008-07-15", "铁西区（210106）", "经开区", "新材料", "是否上市"):
+        assert text in html
+    assert "高新技术企业" in html and "GR202321000456" in html and "2099-10-31" in html and "瞪羚企业" in html
+    script = client.get(f"/enterprises/{SCRIPT}").text
+    assert "经营异常名录" in script and "未按期公示年度报告" in script and "未解除" in script
+    assert "已过期" in script  # the 2019 科技型中小企业 entry
+
+
+def test_panel_shows_wan_yuan_with_exact_tooltip_and_provenance(client: TestClient) -> None:
+    html = client.get(f"/enterprises/{ROBOT}").text
+    assert "<th scope=\"col\" class=\"num\">2023年</th>" in html and "2024年</th>" in html
+    assert "营业收入（万元）" in html and "职工总数（人）" in html
+    assert 'title="精确值：61,234,567.89 元"' in html and ">6,123.46<" in html
+    assert ">186.00<" in html  # current 研发费用 1,860,000.50 元 in 万元
+    assert "自报" in html and "企业自报更正" in html and "2025-06-15 14:30" in html
+    assert "税务" in html and "税务接口 2025-04" in html
+    row = html[html.index("研发费用（万元）") :]
+    history = row[row.index('<ol class="history">') : row.index("</ol>")]
+    assert history.index("1,800,000.00 元") < history.index("1,860,000.50 元")  # oldest first
+    assert history.count("<li>") == 2
+    assert "/api/enterprises/" + ROBOT + "/revisions?year=2024&amp;indicator=rd_expense" in html
+
+
+def test_unit_toggle_shows_exact_yuan(client: TestClient) -> None:
+    html = client.get(f"/enterprises/{ROBOT}", params={"unit": "yuan"}).text
+    assert "营业收入（元）" in html and ">61,234,567.89<" in html and "改为万元显示" in html
+
+
+def test_html_escapes_names(client: TestClient) -> None:
+    profile = client.get(f"/enterprises/{SCRIPT}").text
+    assert "<script>" not in profile
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in profile
+    listing = client.get("/enterprises", params={"district": "210102"}).text
+    assert "<script>" not in listing and "&lt;script&gt;" in listing
+    api = client.get(f"/api/enterprises/{SCRIPT}").json()
+    assert api["name"] == SCRIPT_NAME
+
+
+def test_unknown_uscc_is_a_chinese_404(client: TestClient) -> None:
+    page = client.get("/enterprises/91210112MA00000099")
+    assert page.status_code == 404
+    assert "未找到（404）" in page.text and '<html lang="zh-CN">' in page.text
+    api = client.get("/api/enterprises/91210112MA00000099")
+    assert api.status_code == 404
+    assert api.json() == {
+        "error": {"code": "not_found", "message": "未找到统一社会信用代码为“91210112MA00000099”的企业 (enterprise not found)"}
+    }
+    assert client.get("/api/enterprises/91210112MA00000099/revisions").status_code == 404
+    assert client.get("/no/such/page").status_code == 404
+
+
+def test_api_detail_carries_provenance_of_current_values(client: TestClient) -> None:
+    body = client.get(f"/api/enterprises/{ROBOT.lower()}").json()
+    assert body["uscc"] == ROBOT and body["district_name"] == "浑南区" and body["park_name"] == "浑南科技城"
+    assert body["qualifications"] == ["tech_sme"]
+    assert body["qualification_records"][0]["status"] == "有效"
+    assert body["panel_years"] == [2023, 2024]
+    rd = next(f for f in body["panel"] if f["indicator"] == "rd_expense")
+    assert rd["name_zh"] == "研发费用" and rd["unit"] == "元"
+    value = rd["values"][0]
+    assert value["year"] == 2024 and value["revision_count"] == 2
+    assert value["current"]["value"] == "1860000.50"
+    assert value["current"]["source"] == "self_reported" and value["current"]["source_label"] == "自报"
+    assert value["current"]["source_ref"] == "企业自报更正"
+    assert value["current"]["recorded_at"].startswith("2025-06-15T14:30")
+    assert value["revisions_url"] == f"/api/enterprises/{ROBOT}/revisions?year=2024&indicator=rd_expense"
+
+
+def test_revision_history_is_complete_and_oldest_first(client: TestClient) -> None:
+    body = client.get(f"/api/enterprises/{ROBOT}/revisions", params={"year": 2024, "indicator": "rd_expense"}).json()
+    assert [r["value"] for r in body["items"]] == ["1800000.00", "1860000.50"]
+    assert [r["source_label"] for r in body["items"]] == ["税务", "自报"]
+    assert body["items"][0]["indicator_name"] == "研发费用"
+    everything = client.get(f"/api/enterprises/{ROBOT}/revisions").json()["items"]
+    assert len(everything) == 5
+    assert [r["id"] for r in everything] == sorted(r["id"] for r in everything)
+    only_2023 = client.get(f"/api/enterprises/{ROBOT}/revisions", params={"year": 2023}).json()["items"]
+    assert [(r["year"], r["indicator"]) for r in only_2023] == [(2023, "operating_revenue")]
+
+
+def test_revision_filters_are_validated(client: TestClient) -> None:
+    bad_field = client.get(f"/api/enterprises/{ROBOT}/revisions", params={"indicator": "profitz"})
+    assert bad_field.status_code == 422 and "参数 indicator" in bad_field.json()["error"]["message"]
+    bad_year = client.get(f"/api/enterprises/{ROBOT}/revisions", params={"year": "二〇二四"})
+    assert bad_year.status_code == 422 and "参数 year" in bad_year.json()["error"]["message"]
