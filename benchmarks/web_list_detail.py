@@ -13,11 +13,15 @@ filtered list at 20 concurrent clients; this script measures the sequential figu
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import socket
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -35,7 +39,18 @@ FIRMS = 30_083
 YEARS = (2021, 2022, 2023, 2024, 2025)
 SEED = 20250129
 WORDS = "华新盛远鼎创联智科达通泰恒博瑞安宏信融汇天正德润丰源启航星辰云海北方东方辽沈浑河盛京"
-TRADES = ("科技", "智能装备", "信息技术", "新材料", "生物医药", "机器人", "航空部件", "新能源", "农业科技", "软件")
+TRADES = (
+    "科技",
+    "智能装备",
+    "信息技术",
+    "新材料",
+    "生物医药",
+    "机器人",
+    "航空部件",
+    "新能源",
+    "农业科技",
+    "软件",
+)
 
 
 def _body9(n: int) -> str:
@@ -79,7 +94,18 @@ def _qualification_rows(rng: random.Random) -> Iterator[tuple[Any, ...]]:
             if rng.random() < share:
                 n += 1
                 year = rng.choice(YEARS)
-                yield (n, firm, kind, f"Q{n:08d}", year, date(year, 6, 1).isoformat(), date(year + 3, 5, 31).isoformat(), None, "synthetic", True)
+                yield (
+                    n,
+                    firm,
+                    kind,
+                    f"Q{n:08d}",
+                    year,
+                    date(year, 6, 1).isoformat(),
+                    date(year + 3, 5, 31).isoformat(),
+                    None,
+                    "synthetic",
+                    True,
+                )
 
 
 def _revision_rows(rng: random.Random) -> Iterator[tuple[Any, ...]]:
@@ -92,15 +118,33 @@ def _revision_rows(rng: random.Random) -> Iterator[tuple[Any, ...]]:
             for code in codes:
                 if rng.random() < 0.17:
                     continue
-                value = int(scale * rng.uniform(0.01, 1.0) * 100) if panel_fields()[code].kind == "money" else rng.randrange(0, 300) * 100
+                value = (
+                    int(scale * rng.uniform(0.01, 1.0) * 100)
+                    if panel_fields()[code].kind == "money"
+                    else rng.randrange(0, 300) * 100
+                )
                 for extra in range(2 if rng.random() < 0.05 else 1):
                     n += 1
                     when = (recorded + timedelta(days=30 * extra)).strftime("%Y-%m-%d %H:%M:%S.000000")
-                    yield (n, firm, year, code, value + extra * 100, "synthetic", "基准测试数据", None, when, "bench", True)
+                    yield (
+                        n,
+                        firm,
+                        year,
+                        code,
+                        value + extra * 100,
+                        "synthetic",
+                        "基准测试数据",
+                        None,
+                        when,
+                        "bench",
+                        True,
+                    )
 
 
 ENTERPRISE_COLS = "id, uscc, name, registration_date, district_code, park_id, cluster_id, high_tech_field_id, listed, mainland_resident, is_synthetic, source"
-QUALIFICATION_COLS = "id, enterprise_id, kind, reference_no, year, granted_on, expires_on, revoked_on, source, is_synthetic"
+QUALIFICATION_COLS = (
+    "id, enterprise_id, kind, reference_no, year, granted_on, expires_on, revoked_on, source, is_synthetic"
+)
 REVISION_COLS = "id, enterprise_id, year, indicator, value_centi, source, source_ref, batch_id, recorded_at, recorded_by, is_synthetic"
 
 
@@ -150,7 +194,145 @@ def ensure_city(url: str) -> None:
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             for table in ("enterprise", "qualification", "indicator_revision"):
-                conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"))
+                conn.execute(
+                    sa.text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+                    )
+                )
         conn.execute(sa.text("ANALYZE"))
-    print(f"已生成 (built) {FIRMS} 家企业、{revisions} 条指标修订记录，用时 {time.perf_counter() - started:.1f} s")
+    print(
+        f"已生成 (built) {FIRMS} 家企业、{revisions} 条指标修订记录，用时 {time.perf_counter() - started:.1f} s"
+    )
     engine.dispose()
+
+
+LIST_PAGES = (
+    "/enterprises?district=210112",
+    "/enterprises?district=210106&qualification=high_tech_enterprise",
+    "/enterprises?cluster=robotics&sort=-revenue",
+    "/enterprises?park=hunnan_science_city&sort=-registration_date&page=3",
+    "/enterprises?q=%E7%9B%9B%E8%BF%9C&page_size=50",
+    "/enterprises?field=electronic_information&listed=false&sort=-rd_expense",
+)
+WORST_CASE = ("/enterprises?sort=-revenue", "/enterprises?page=1000&page_size=20")
+API_LIST = (
+    "/api/enterprises?district=210112&page_size=50",
+    "/api/enterprises?cluster=aerospace&sort=-revenue",
+)
+
+
+def _measure(client: Any, paths: list[str]) -> list[float]:
+    timings = []
+    for path in paths:
+        started = time.perf_counter()
+        response = client.get(path)
+        timings.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            sys.exit(f"{path} -> HTTP {response.status_code}: {response.text[:200]}")
+    return timings
+
+
+def _report(label: str, timings: list[float], bar: float | None = None) -> None:
+    ordered = sorted(timings)
+    p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
+    verdict = ""
+    if bar is not None:
+        verdict = f"  (later bar p95 <= {bar:.0f} ms at 20 clients: {'meets it sequentially' if p95 <= bar else 'ABOVE'})"
+    print(
+        f"{label:44s} n={len(ordered):4d}  median {statistics.median(ordered):7.1f} ms  p95 {p95:7.1f} ms{verdict}"
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _concurrent(url: str, clients: int, paths: list[str]) -> list[float]:
+    """Serve with a live uvicorn on 127.0.0.1 and send ``paths`` from ``clients`` threads (bounded)."""
+    import httpx
+
+    port = _free_port()
+    env = {**os.environ, "INNOPOINTS_DATABASE_URL": url}
+    cmd = [sys.executable, "-m", "uvicorn", "--factory", "innopoints.web.app:create_app", "--port", str(port)]
+    server = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                sys.exit("uvicorn 未能启动 (server did not start)")
+            time.sleep(0.5)
+        for path in dict.fromkeys(paths):
+            httpx.get(base + path, timeout=60)  # warm caches
+
+        def worker(chunk: list[str]) -> list[float]:
+            out = []
+            with httpx.Client(base_url=base, timeout=60) as client:
+                for path in chunk:
+                    started = time.perf_counter()
+                    client.get(path).raise_for_status()
+                    out.append((time.perf_counter() - started) * 1000)
+            return out
+
+        chunks = [paths[i::clients] for i in range(clients)]
+        with ThreadPoolExecutor(max_workers=clients) as pool:
+            return [t for part in pool.map(worker, chunks) for t in part]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--url", default="", help="database URL (default: SQLite var/bench/web_list_detail.db)"
+    )
+    parser.add_argument("--rounds", type=int, default=10, help="requests per list page kind")
+    parser.add_argument("--details", type=int, default=100, help="number of random profile pages")
+    parser.add_argument(
+        "--clients", type=int, default=0, help="also measure a live uvicorn with N concurrent clients"
+    )
+    args = parser.parse_args()
+    url = args.url or f"sqlite:///{Path('var/bench/web_list_detail.db').as_posix()}"
+    ensure_city(url)
+
+    from fastapi.testclient import TestClient
+
+    from innopoints.settings import Settings
+    from innopoints.web.app import create_app
+
+    settings = Settings(environment="development", database_url=url, data_dir=Path("var/bench"))
+    rng = random.Random(7)
+    with TestClient(create_app(settings)) as client:
+        _measure(client, ["/", *LIST_PAGES, *WORST_CASE])  # warm the caches and the page cache
+        engine = client.app.state.container.engine  # type: ignore[attr-defined]
+        with engine.connect() as conn:
+            revisions = conn.execute(sa.text("SELECT MAX(id) FROM indicator_revision")).scalar_one()
+            codes = [row[0] for row in conn.execute(sa.text("SELECT uscc FROM enterprise"))]
+        print(f"数据库 (database): {engine.dialect.name}, {len(codes)} 家企业, 约 {revisions} 条修订记录")
+        details = [f"/enterprises/{code}" for code in rng.sample(codes, args.details)]
+        api_details = [f"/api/enterprises/{code}" for code in rng.sample(codes, args.details)]
+        _report("筛选列表页 filtered list (HTML)", _measure(client, list(LIST_PAGES) * args.rounds), 250)
+        _report("企业详情页 profile (HTML)", _measure(client, details), 150)
+        _report("列表 JSON API", _measure(client, list(API_LIST) * args.rounds))
+        _report("详情 JSON API", _measure(client, api_details))
+        _report("全市按营收排序/深分页 worst case (HTML)", _measure(client, list(WORST_CASE) * args.rounds))
+        _report("首页 overview (HTML, cached 60 s)", _measure(client, ["/"] * args.rounds))
+    print("说明：顺序请求，TestClient 进程内测量 (sequential, in-process TestClient); 2 核机器。")
+    if args.clients > 0:
+        lists = _concurrent(url, args.clients, list(LIST_PAGES) * args.rounds * 2)
+        _report(f"筛选列表页，{args.clients} 个并发客户端 (live uvicorn)", lists, 250)
+        profiles = _concurrent(url, args.clients, details * 2)
+        _report(f"企业详情页，{args.clients} 个并发客户端 (live uvicorn)", profiles, 150)
+
+
+if __name__ == "__main__":
+    main()

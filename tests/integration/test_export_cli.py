@@ -65,7 +65,12 @@ def test_export_panel_csv_has_template_headers_and_exact_yuan(runner: CliRunner,
     assert f"{FILLERS} 家企业没有 2024 年的指标数据" in result.output
     rows = _csv(out)
     fields = panel_fields()
-    assert rows[0] == ["统一社会信用代码", "企业名称", "年度", *(f"{f.name_zh}（{f.unit}）" for f in fields.values())]
+    assert rows[0] == [
+        "统一社会信用代码",
+        "企业名称",
+        "年度",
+        *(f"{f.name_zh}（{f.unit}）" for f in fields.values()),
+    ]
     by_code = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
     assert set(by_code) == {ROBOT, MATERIALS, SCRIPT}
     robot = by_code[ROBOT]
@@ -89,7 +94,12 @@ def test_export_panel_xlsx_of_an_earlier_year(runner: CliRunner, tmp_path: Path)
 def test_export_refuses_unknown_values(runner: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "x.csv"
     bad_district = runner.invoke(app, ["export", "enterprises", "--district", "火星区", "--out", str(out)])
-    assert isinstance(bad_district.exception, UserError) and "未知的区县代码“火星区”" in bad_district.exception.message
-    bad_format = runner.invoke(app, ["export", "panel", "--year", "2024", "--format", "pdf", "--out", str(out)])
+    assert (
+        isinstance(bad_district.exception, UserError)
+        and "未知的区县代码“火星区”" in bad_district.exception.message
+    )
+    bad_format = runner.invoke(
+        app, ["export", "panel", "--year", "2024", "--format", "pdf", "--out", str(out)]
+    )
     assert isinstance(bad_format.exception, UserError) and "csv 或 xlsx" in bad_format.exception.message
     assert not out.exists()

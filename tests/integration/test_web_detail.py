@@ -24,7 +24,15 @@ def test_profile_shows_identity_qualifications_and_negative_records(client: Test
     assert response.status_code == 200
     html = response.text
     assert '<html lang="zh-CN">' in html
-    for text in ("沈阳铁西新材料股份有限公司", MATERIALS, "2008-07-15", "铁西区（210106）", "经开区", "新材料", "是否上市"):
+    for text in (
+        "沈阳铁西新材料股份有限公司",
+        MATERIALS,
+        "2008-07-15",
+        "铁西区（210106）",
+        "经开区",
+        "新材料",
+        "是否上市",
+    ):
         assert text in html
     assert "高新技术企业" in html and "GR202321000456" in html and "2099-10-31" in html and "瞪羚企业" in html
     script = client.get(f"/enterprises/{SCRIPT}").text
@@ -34,7 +42,7 @@ def test_profile_shows_identity_qualifications_and_negative_records(client: Test
 
 def test_panel_shows_wan_yuan_with_exact_tooltip_and_provenance(client: TestClient) -> None:
     html = client.get(f"/enterprises/{ROBOT}").text
-    assert "<th scope=\"col\" class=\"num\">2023年</th>" in html and "2024年</th>" in html
+    assert '<th scope="col" class="num">2023年</th>' in html and "2024年</th>" in html
     assert "营业收入（万元）" in html and "职工总数（人）" in html
     assert 'title="精确值：61,234,567.89 元"' in html and ">6,123.46<" in html
     assert ">186.00<" in html  # current 研发费用 1,860,000.50 元 in 万元
@@ -69,7 +77,10 @@ def test_unknown_uscc_is_a_chinese_404(client: TestClient) -> None:
     api = client.get("/api/enterprises/91210112MA00000099")
     assert api.status_code == 404
     assert api.json() == {
-        "error": {"code": "not_found", "message": "未找到统一社会信用代码为“91210112MA00000099”的企业 (enterprise not found)"}
+        "error": {
+            "code": "not_found",
+            "message": "未找到统一社会信用代码为“91210112MA00000099”的企业 (enterprise not found)",
+        }
     }
     assert client.get("/api/enterprises/91210112MA00000099/revisions").status_code == 404
     assert client.get("/no/such/page").status_code == 404
@@ -93,7 +104,9 @@ def test_api_detail_carries_provenance_of_current_values(client: TestClient) -> 
 
 
 def test_revision_history_is_complete_and_oldest_first(client: TestClient) -> None:
-    body = client.get(f"/api/enterprises/{ROBOT}/revisions", params={"year": 2024, "indicator": "rd_expense"}).json()
+    body = client.get(
+        f"/api/enterprises/{ROBOT}/revisions", params={"year": 2024, "indicator": "rd_expense"}
+    ).json()
     assert [r["value"] for r in body["items"]] == ["1800000.00", "1860000.50"]
     assert [r["source_label"] for r in body["items"]] == ["税务", "自报"]
     assert body["items"][0]["indicator_name"] == "研发费用"

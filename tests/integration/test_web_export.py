@@ -75,7 +75,10 @@ def test_csv_export_follows_sort_and_covers_every_match(client: TestClient) -> N
 def test_xlsx_export_has_headers_and_exact_values(client: TestClient) -> None:
     response = client.get("/enterprises/export", params={"listed": "true", "format": "xlsx"})
     assert response.status_code == 200
-    assert response.headers["content-type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert (
+        response.headers["content-type"]
+        == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     sheet = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True).active
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert rows[0] == HEADER

@@ -77,11 +77,20 @@ def test_pagination_totals_and_pages_do_not_overlap(client: TestClient) -> None:
 
 
 def test_sort_by_name_and_registration_date(client: TestClient) -> None:
-    names = [i["name"] for i in client.get("/api/enterprises", params={"district": "210114", "page_size": 50}).json()["items"]]
+    names = [
+        i["name"]
+        for i in client.get("/api/enterprises", params={"district": "210114", "page_size": 50}).json()[
+            "items"
+        ]
+    ]
     assert names == [f"{FILLER_PREFIX}{i:02d}" for i in range(1, FILLERS + 1)]
-    desc = client.get("/api/enterprises", params={"district": "210114", "sort": "-name", "page_size": 50}).json()
+    desc = client.get(
+        "/api/enterprises", params={"district": "210114", "sort": "-name", "page_size": 50}
+    ).json()
     assert [i["name"] for i in desc["items"]] == names[::-1]
-    dated = client.get("/api/enterprises", params={"sort": "registration_date", "page_size": 100}).json()["items"]
+    dated = client.get("/api/enterprises", params={"sort": "registration_date", "page_size": 100}).json()[
+        "items"
+    ]
     days = [date.fromisoformat(i["registration_date"]) for i in dated]
     assert days == sorted(days) and dated[0]["uscc"] == MATERIALS
 
@@ -113,7 +122,9 @@ def test_sort_by_latest_revenue_and_rd_puts_missing_values_last(client: TestClie
         ({"q": "x" * 101}, "q"),
     ],
 )
-def test_bad_parameters_are_a_chinese_422(client: TestClient, params: dict[str, object], fragment: str) -> None:
+def test_bad_parameters_are_a_chinese_422(
+    client: TestClient, params: dict[str, object], fragment: str
+) -> None:
     response = client.get("/api/enterprises", params=params)
     assert response.status_code == 422
     error = response.json()["error"]

@@ -33,7 +33,13 @@ def test_banner_absent_for_real_data(client: TestClient) -> None:
 def test_banner_on_every_page_for_synthetic_data(container: Container) -> None:
     seed(container, synthetic=True)
     with _client(container) as c:
-        for path in ("/", "/enterprises", "/enterprises?district=210112", "/enterprises?page=0", "/no/such/page"):
+        for path in (
+            "/",
+            "/enterprises",
+            "/enterprises?district=210112",
+            "/enterprises?page=0",
+            "/no/such/page",
+        ):
             assert BANNER in c.get(path).text, path
 
 
@@ -43,7 +49,9 @@ def test_overview_counts_with_units_and_links(client: TestClient) -> None:
     assert f'<span class="num">{FILLERS + 3}</span><span class="label">企业总数（家）</span>' in html
     assert '<a href="/enterprises?district=210114">于洪区</a></td><td class="num">45</td>' in html
     assert '<a href="/enterprises?cluster=robotics">机器人及智能制造</a></td><td class="num">1</td>' in html
-    assert '<a href="/enterprises?qualification=tech_sme">科技型中小企业</a></td><td class="num">1</td>' in html
+    assert (
+        '<a href="/enterprises?qualification=tech_sme">科技型中小企业</a></td><td class="num">1</td>' in html
+    )
     assert '<span class="num">2024</span><span class="label">最新指标年度（年）</span>' in html
     for link in ('href="/"', 'href="/enterprises"', 'href="/docs"'):
         assert link in html
@@ -58,7 +66,11 @@ def test_static_stylesheet_is_served(client: TestClient) -> None:
 def test_healthz_reports_database_and_schema_revision(client: TestClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "reachable", "schema_revision": response.json()["schema_revision"]}
+    assert response.json() == {
+        "status": "ok",
+        "database": "reachable",
+        "schema_revision": response.json()["schema_revision"],
+    }
     assert response.json()["schema_revision"]
 
 
@@ -77,8 +89,25 @@ def test_healthz_reports_unreachable_database() -> None:
 def test_openapi_has_stable_operation_ids(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     ops = {op["operationId"] for path in spec["paths"].values() for op in path.values()}
-    assert {"list_enterprises", "get_enterprise", "list_enterprise_revisions", "export_enterprises", "healthz"} <= ops
+    assert {
+        "list_enterprises",
+        "get_enterprise",
+        "list_enterprise_revisions",
+        "export_enterprises",
+        "healthz",
+    } <= ops
     params = {p["name"] for p in spec["paths"]["/api/enterprises"]["get"]["parameters"]}
-    assert {"q", "district", "park", "cluster", "field", "qualification", "listed", "sort", "page", "page_size"} <= params
+    assert {
+        "q",
+        "district",
+        "park",
+        "cluster",
+        "field",
+        "qualification",
+        "listed",
+        "sort",
+        "page",
+        "page_size",
+    } <= params
     assert "422" in spec["paths"]["/api/enterprises"]["get"]["responses"]
     assert client.get("/docs").status_code == 200

@@ -93,7 +93,9 @@ def _read(source: str) -> object:
     try:
         return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
-        raise UserError(f"输入不是有效的 JSON (invalid JSON): {exc.msg}, line {exc.lineno} column {exc.colno}") from None
+        raise UserError(
+            f"输入不是有效的 JSON (invalid JSON): {exc.msg}, line {exc.lineno} column {exc.colno}"
+        ) from None
 
 
 def _run(name: str, source: str, as_of: str | None, compact: bool) -> None:

@@ -100,11 +100,18 @@ def finish(
     conditions = [ev.check(cid) for cid in ev.book.book.outline]
     overall = ev.check(overall_id)
     out = {"qualified": TRI[overall.status], **details, "qualification": overall.as_dict()}
-    return Verdict(evaluator, ev.as_of, rulebook_info(ev.book), conditions, out, ev.trace, warnings or [], overall)
+    return Verdict(
+        evaluator, ev.as_of, rulebook_info(ev.book), conditions, out, ev.trace, warnings or [], overall
+    )
 
 
 def rulebook_info(book: CompiledRulebook) -> dict[str, Any]:
-    return {"id": book.id, "version": book.book.version, "sha256": book.digest, "authority": book.book.authority}
+    return {
+        "id": book.id,
+        "version": book.book.version,
+        "sha256": book.digest,
+        "authority": book.book.authority,
+    }
 
 
 def age_fact(ev: Evaluation, name: str = "age_years") -> None:

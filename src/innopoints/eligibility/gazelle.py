@@ -41,7 +41,9 @@ def _growth(ev: Evaluation, series: str, prefix: str, cagr_param: str) -> Fracti
     ev.derive(f"{prefix}_base", base, inputs=(series,))
     ev.derive(f"{prefix}_last_change", last - previous, inputs=(series,))
     if base == 0:
-        ev.derive(f"{prefix}_multiple", None, inputs=(series,), note="基期为0，增长倍数无定义 (zero base year)")
+        ev.derive(
+            f"{prefix}_multiple", None, inputs=(series,), note="基期为0，增长倍数无定义 (zero base year)"
+        )
         return None
     ev.derive(f"{prefix}_multiple", last / base, inputs=(series,))
     return last / base
@@ -61,13 +63,25 @@ def evaluate(inputs: dict[str, Any], as_of: dt.date) -> Verdict:
     if series_known(spend) and series_known(revenue):
         denominator = total(revenue)
         if denominator == 0:
-            ev.derive("sci_activity_ratio", None, inputs=("sci_activity_expense", "operating_revenue"),
-                      note="4年营业收入合计为0 (zero revenue)")
+            ev.derive(
+                "sci_activity_ratio",
+                None,
+                inputs=("sci_activity_expense", "operating_revenue"),
+                note="4年营业收入合计为0 (zero revenue)",
+            )
         else:
-            ev.derive("sci_activity_ratio", total(spend) / denominator, inputs=("sci_activity_expense", "operating_revenue"))
+            ev.derive(
+                "sci_activity_ratio",
+                total(spend) / denominator,
+                inputs=("sci_activity_expense", "operating_revenue"),
+            )
     else:
-        ev.derive("sci_activity_ratio", None, inputs=("sci_activity_expense", "operating_revenue"),
-                  missing=ev.missing_of("sci_activity_expense", "operating_revenue") or ("sci_activity_expense",))
+        ev.derive(
+            "sci_activity_ratio",
+            None,
+            inputs=("sci_activity_expense", "operating_revenue"),
+            missing=ev.missing_of("sci_activity_expense", "operating_revenue") or ("sci_activity_expense",),
+        )
     details = {
         "age_years": ev.fact("age_years").value,
         "revenue_cagr": cagr_display(rev_multiple),

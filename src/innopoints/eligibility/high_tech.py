@@ -52,7 +52,9 @@ def _net_assets(ev: Evaluation, warnings: list[str]) -> tuple[list[Any] | None, 
         derived = [a - d for a, d in zip(assets, debts, strict=True)]
     if series_known(direct):
         if derived is not None and derived != direct:
-            warnings.append("net_assets 与 total_assets − total_liabilities 不一致，按 net_assets 计算 (inconsistent net assets)")
+            warnings.append(
+                "net_assets 与 total_assets − total_liabilities 不一致，按 net_assets 计算 (inconsistent net assets)"
+            )
         return direct, ()
     if derived is not None:
         return derived, ()
@@ -63,19 +65,32 @@ def _facts(ev: Evaluation, inputs: dict[str, Any], as_of: dt.date) -> None:
     reg, app = ev.fact("registration_date"), ev.fact("application_date")
     applied = app.value if app.known else as_of
     if reg.known:
-        ev.derive("registered_days", (applied - reg.value).days, inputs=("registration_date", "application_date"))
+        ev.derive(
+            "registered_days", (applied - reg.value).days, inputs=("registration_date", "application_date")
+        )
     else:
         ev.derive("registered_days", None, inputs=("registration_date",), missing=("registration_date",))
     c1, c2 = ev.fact("ip_class1"), ev.fact("ip_class2")
     if c1.known and c2.known:
         ev.derive("ip_total", c1.value + c2.value, inputs=("ip_class1", "ip_class2"))
     elif (c1.known and c1.value > 0) or (c2.known and c2.value > 0):
-        ev.derive("ip_total", max(c1.value or 0, c2.value or 0), inputs=("ip_class1", "ip_class2"),
-                  note="部分知识产权数缺失，按已知数计 (lower bound from the known count)")
+        ev.derive(
+            "ip_total",
+            max(c1.value or 0, c2.value or 0),
+            inputs=("ip_class1", "ip_class2"),
+            note="部分知识产权数缺失，按已知数计 (lower bound from the known count)",
+        )
     else:
-        ev.derive("ip_total", None, inputs=("ip_class1", "ip_class2"), missing=ev.missing_of("ip_class1", "ip_class2"))
+        ev.derive(
+            "ip_total",
+            None,
+            inputs=("ip_class1", "ip_class2"),
+            missing=ev.missing_of("ip_class1", "ip_class2"),
+        )
     _scalar_ratio(ev, "staff_ratio", "sci_tech_staff", "employees", "职工总数为0，比例无定义 (no employees)")
-    _series_ratio(ev, "rd_ratio", "rd_expense", "sales_revenue", "近三年销售收入合计为0，比例无定义 (zero sales)")
+    _series_ratio(
+        ev, "rd_ratio", "rd_expense", "sales_revenue", "近三年销售收入合计为0，比例无定义 (zero sales)"
+    )
     sales = ev.fact("sales_revenue").value
     if sales is not None and sales[-1] is not None:
         band = ev.band("rd_required_ratio", sales[-1], about="sales_revenue[latest]")
@@ -108,7 +123,12 @@ def evaluate(inputs: dict[str, Any], as_of: dt.date) -> Verdict:
     na_rate, na_points = growth_item(ev, "net_assets", net_values, net_missing, int(growth_max["net_assets"]))
     sales_values = ev.fact("sales_revenue").value
     sr_rate, sr_points = growth_item(ev, "sales_revenue", sales_values, (), int(growth_max["sales_revenue"]))
-    blocks = {"ip": ip, "conversion": conversion, "rd_management": _sum(rd_items), "growth": na_points + sr_points}
+    blocks = {
+        "ip": ip,
+        "conversion": conversion,
+        "rd_management": _sum(rd_items),
+        "growth": na_points + sr_points,
+    }
     score = _sum(blocks)
     ev.derive("score", score, inputs=tuple(f"block_{k}" for k in blocks))
 

@@ -37,11 +37,15 @@ def _table_points(value: Any) -> ScoreRange:
 def ip_block(ev: Evaluation) -> dict[str, ScoreRange]:
     maxima = ev.value("ip_item_max")
     c1, c2 = ev.fact("ip_class1"), ev.fact("ip_class2")
-    q1 = band_points(ev, "ip_quantity_class1_points", c1.value, about="ip_class1") if c1.known else ScoreRange(
-        0, int(maxima["quantity"]), ("ip_class1",)
+    q1 = (
+        band_points(ev, "ip_quantity_class1_points", c1.value, about="ip_class1")
+        if c1.known
+        else ScoreRange(0, int(maxima["quantity"]), ("ip_class1",))
     )
-    q2 = band_points(ev, "ip_quantity_class2_points", c2.value, about="ip_class2") if c2.known else ScoreRange(
-        0, int(maxima["quantity"]), ("ip_class2",)
+    q2 = (
+        band_points(ev, "ip_quantity_class2_points", c2.value, about="ip_class2")
+        if c2.known
+        else ScoreRange(0, int(maxima["quantity"]), ("ip_class2",))
     )
     total_ip = ev.fact("ip_total")
     if total_ip.known and total_ip.value == 0:
@@ -54,7 +58,7 @@ def ip_block(ev: Evaluation) -> dict[str, ScoreRange]:
         else:
             widest = max((_table_points(v) for v in table.values()), key=lambda r: r.hi)
             low = widest.lo if total_ip.known else 0
-            acquisition = ScoreRange(low, widest.hi, ("ip_acquisition",) + ev.missing_of("ip_total"))
+            acquisition = ScoreRange(low, widest.hi, ("ip_acquisition", *ev.missing_of("ip_total")))
     std = ev.fact("standards")
     table = ev.value("ip_standards_points")
     if std.known:
@@ -97,9 +101,9 @@ def growth_rate(values: Sequence[Any]) -> tuple[Fraction | None, str | None]:
     return (y2 / y1 + y3 / y2) / 2 - 1, None
 
 
-def growth_item(ev: Evaluation, name: str, values: list[Any] | None, missing: tuple[str, ...], maximum: int) -> tuple[
-    Fraction | None, ScoreRange
-]:
+def growth_item(
+    ev: Evaluation, name: str, values: list[Any] | None, missing: tuple[str, ...], maximum: int
+) -> tuple[Fraction | None, ScoreRange]:
     expert_name = "expert_growth_net_assets" if name == "net_assets" else "expert_growth_sales"
     if values is None or not series_known(values):
         ev.derive(f"growth_{name}", None, inputs=(name,), missing=missing or (name,))

@@ -36,7 +36,12 @@ class Rung:
     verdict: Verdict | None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "reached": self.reached, "evaluated": self.verdict is not None}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "reached": self.reached,
+            "evaluated": self.verdict is not None,
+        }
 
 
 def _reached(rung_id: str, verdict: Verdict) -> bool | None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from innopoints.eligibility.rulebooks import rulebook
-from innopoints.rules.inputs import parse_as_of, parse_inputs
+from innopoints.rules.inputs import parse_as_of, parse_inputs, unknown_fields
 from innopoints.rules.results import Verdict
 
 
@@ -28,19 +28,39 @@ class EvaluatorSpec:
 EVALUATORS: dict[str, EvaluatorSpec] = {
     spec.name: spec
     for spec in (
-        EvaluatorSpec("tech-sme", "科技型中小企业 (tech SME)", "national/tech_sme.yaml", "innopoints.eligibility.tech_sme"),
-        EvaluatorSpec("high-tech", "高新技术企业自评 (high-tech)", "national/high_tech.yaml", "innopoints.eligibility.high_tech"),
         EvaluatorSpec(
-            "innovative-sme", "创新型中小企业 (innovative SME)", "national/innovative_sme.yaml",
+            "tech-sme",
+            "科技型中小企业 (tech SME)",
+            "national/tech_sme.yaml",
+            "innopoints.eligibility.tech_sme",
+        ),
+        EvaluatorSpec(
+            "high-tech",
+            "高新技术企业自评 (high-tech)",
+            "national/high_tech.yaml",
+            "innopoints.eligibility.high_tech",
+        ),
+        EvaluatorSpec(
+            "innovative-sme",
+            "创新型中小企业 (innovative SME)",
+            "national/innovative_sme.yaml",
             "innopoints.eligibility.innovative_sme",
         ),
         EvaluatorSpec("eaglet", "雏鹰企业 (eaglet)", "liaoning/eaglet.yaml", "innopoints.eligibility.eaglet"),
-        EvaluatorSpec("gazelle", "瞪羚企业 (gazelle)", "liaoning/gazelle.yaml", "innopoints.eligibility.gazelle"),
         EvaluatorSpec(
-            "unicorn", "种子/潜在/独角兽企业 (unicorn tiers)", "liaoning/unicorn.yaml", "innopoints.eligibility.unicorn"
+            "gazelle", "瞪羚企业 (gazelle)", "liaoning/gazelle.yaml", "innopoints.eligibility.gazelle"
         ),
         EvaluatorSpec(
-            "tech-leader", "科技领军企业 (tech leader)", "liaoning/tech_leader.yaml", "innopoints.eligibility.tech_leader"
+            "unicorn",
+            "种子/潜在/独角兽企业 (unicorn tiers)",
+            "liaoning/unicorn.yaml",
+            "innopoints.eligibility.unicorn",
+        ),
+        EvaluatorSpec(
+            "tech-leader",
+            "科技领军企业 (tech leader)",
+            "liaoning/tech_leader.yaml",
+            "innopoints.eligibility.tech_leader",
         ),
     )
 }
@@ -52,4 +72,10 @@ def run(name: str, raw: Mapping[str, Any] | Any, as_of: dt.date | None = None) -
     book = rulebook(spec.rulebook)
     inputs = parse_inputs(raw, book.book.inputs)
     when = as_of or parse_as_of(raw) or dt.date.today()
-    return spec.evaluate_fn()(inputs, when)
+    verdict = spec.evaluate_fn()(inputs, when)
+    ignored = unknown_fields(raw, book.book.inputs)
+    if ignored:
+        verdict.warnings.append(
+            f"以下字段未被本评价使用，已忽略 (fields not used by this evaluator, ignored): {', '.join(ignored)}"
+        )
+    return verdict

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -14,7 +14,7 @@ def rulebook_path(relative: str) -> Path:
     return Path(str(resources.files("innopoints.rulebook").joinpath(relative)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def rulebook(relative: str) -> CompiledRulebook:
     """Load ``innopoints/rulebook/<relative>`` once (e.g. ``national/tech_sme.yaml``)."""
     return load_rulebook(rulebook_path(relative))

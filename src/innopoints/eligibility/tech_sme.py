@@ -5,7 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from innopoints.eligibility.common import ZERO, band_points, best_of, ratio_fact, rulebook_info, unknown_points
+from innopoints.eligibility.common import (
+    ZERO,
+    band_points,
+    best_of,
+    ratio_fact,
+    rulebook_info,
+    unknown_points,
+)
 from innopoints.eligibility.rulebooks import rulebook
 from innopoints.rules.evaluation import Evaluation
 from innopoints.rules.numbers import ScoreRange
@@ -14,7 +21,9 @@ from innopoints.rules.results import Status, Verdict
 RULEBOOK = "national/tech_sme.yaml"
 
 
-def _ratio_points(ev: Evaluation, name: str, num: str, den: str, pid: str, maximum: Any, note: str) -> ScoreRange:
+def _ratio_points(
+    ev: Evaluation, name: str, num: str, den: str, pid: str, maximum: Any, note: str
+) -> ScoreRange:
     value = ratio_fact(ev, name, num, den, zero_note=note)
     if value is not None:
         return band_points(ev, pid, value, about=name)
@@ -38,15 +47,30 @@ def evaluate(inputs: dict[str, Any], as_of: dt.date) -> Verdict:
     weights = ev.value("score_weights")
 
     staff = _ratio_points(
-        ev, "staff_ratio", "sci_tech_staff", "employees", "staff_ratio_points", weights["staff"],
+        ev,
+        "staff_ratio",
+        "sci_tech_staff",
+        "employees",
+        "staff_ratio_points",
+        weights["staff"],
         "职工总数为0，科技人员比例无定义，得0分 (no employees: ratio undefined, 0 points)",
     )
     rd_sales = _ratio_points(
-        ev, "rd_sales_ratio", "rd_expense", "sales_revenue", "rd_sales_ratio_points", weights["rd"],
+        ev,
+        "rd_sales_ratio",
+        "rd_expense",
+        "sales_revenue",
+        "rd_sales_ratio_points",
+        weights["rd"],
         "销售收入为0，仅按成本费用比例计分 (zero revenue: only the cost ratio can score)",
     )
     rd_cost = _ratio_points(
-        ev, "rd_cost_ratio", "rd_expense", "cost_expense_total", "rd_cost_ratio_points", weights["rd"],
+        ev,
+        "rd_cost_ratio",
+        "rd_expense",
+        "cost_expense_total",
+        "rd_cost_ratio_points",
+        weights["rd"],
         "成本费用支出总额为0，该比例无定义 (zero cost: ratio undefined, 0 points)",
     )
     rd = best_of(rd_sales, rd_cost)
@@ -73,9 +97,12 @@ def evaluate(inputs: dict[str, Any], as_of: dt.date) -> Verdict:
     details = {
         "qualified": qualified,
         "route": route,
-        "score": score.lo if score.decided else None,
+        # The contract promises integers: with data missing these are the points already certain
+        # (the lower bound); ``score_complete`` says whether the range has closed.
+        "score": score.lo,
+        "score_complete": score.decided,
         "score_range": score.as_list(),
-        "scores": {k: r.lo if r.decided else None for k, r in (("staff", staff), ("rd", rd), ("ip", ip))},
+        "scores": {k: r.lo for k, r in (("staff", staff), ("rd", rd), ("ip", ip))},
         "score_ranges": {"staff": staff.as_list(), "rd": rd.as_list(), "ip": ip.as_list()},
         "ratios": {
             "staff_ratio": ev.fact("staff_ratio").value,

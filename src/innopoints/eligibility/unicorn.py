@@ -34,7 +34,9 @@ def evaluate(inputs: dict[str, Any], as_of: dt.date) -> Verdict:
     undecided_higher = [t for t in TIERS if conditions[t].status is Status.UNKNOWN]
     details = {
         "tier": tier,
-        "tier_certain": tier is not None and all(TIERS.index(t) > TIERS.index(tier) for t in undecided_higher)
+        "tier_certain": (
+            tier is not None and all(TIERS.index(t) > TIERS.index(tier) for t in undecided_higher)
+        )
         or (tier is None and not undecided_higher),
         "tiers": {t: conditions[t].status.value for t in TIERS},
         "age_years": ev.fact("age_years").value,

@@ -67,7 +67,9 @@ class CaseFailure(Exception):
 
 
 class YamlCase(pytest.Item):
-    def __init__(self, *, spec: Mapping[str, Any], evaluator: str, as_of: dt.date, runner: Runner, **kwargs: Any) -> None:
+    def __init__(
+        self, *, spec: Mapping[str, Any], evaluator: str, as_of: dt.date, runner: Runner, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.spec, self.evaluator, self.as_of, self.runner = spec, evaluator, as_of, runner
 
@@ -116,7 +118,11 @@ class YamlCaseFile(pytest.File):
 
     def collect(self) -> Iterator[YamlCase]:
         data = load_exact_file(self.path)
-        if not isinstance(data, Mapping) or "evaluator" not in data or not isinstance(data.get("cases"), list):
+        if (
+            not isinstance(data, Mapping)
+            or "evaluator" not in data
+            or not isinstance(data.get("cases"), list)
+        ):
             raise pytest.UsageError(f"{self.path}: expected keys 'evaluator' and a list 'cases'")
         default = _date(data["as_of"]) if "as_of" in data else dt.date.today()
         seen: set[str] = set()
@@ -126,7 +132,12 @@ class YamlCaseFile(pytest.File):
                 raise pytest.UsageError(f"{self.path}: duplicate case name {name!r}")
             seen.add(name)
             yield YamlCase.from_parent(
-                self, name=name, spec=spec, evaluator=str(data["evaluator"]), as_of=default, runner=self.runner
+                self,
+                name=name,
+                spec=spec,
+                evaluator=str(data["evaluator"]),
+                as_of=default,
+                runner=self.runner,
             )
 
 

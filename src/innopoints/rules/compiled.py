@@ -26,7 +26,9 @@ class CompiledBand:
     @classmethod
     def from_band(cls, band: Band) -> CompiledBand:
         points = band.points
-        pair = (points, points) if isinstance(points, int) else (tuple(points) if points is not None else None)
+        pair = (
+            (points, points) if isinstance(points, int) else (tuple(points) if points is not None else None)
+        )
         return cls(
             lower=None if band.lower is None else exact(band.lower),
             lower_inclusive=bool(band.lower_inclusive),
@@ -40,7 +42,9 @@ class CompiledBand:
     def contains(self, x: Fraction) -> bool:
         if self.lower is not None and (x < self.lower or (x == self.lower and not self.lower_inclusive)):
             return False
-        return not (self.upper is not None and (x > self.upper or (x == self.upper and not self.upper_inclusive)))
+        return not (
+            self.upper is not None and (x > self.upper or (x == self.upper and not self.upper_inclusive))
+        )
 
     def describe(self) -> str:
         lo = "-∞" if self.lower is None else str(_dec(self.lower))

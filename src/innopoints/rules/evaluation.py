@@ -84,7 +84,12 @@ class Evaluation:
         gone = tuple(dict.fromkeys(missing))
         fact = Fact(None if gone else value, gone, note)
         self.facts[name] = fact
-        entry: dict[str, Any] = {"kind": "intermediate", "id": name, "value": fact.value, "from": list(inputs)}
+        entry: dict[str, Any] = {
+            "kind": "intermediate",
+            "id": name,
+            "value": fact.value,
+            "from": list(inputs),
+        }
         if gone:
             entry["missing"] = list(gone)
         if note:
@@ -121,14 +126,20 @@ class Evaluation:
     def band(self, pid: str, observed: Number, *, about: str) -> CompiledBand:
         band = self.param(pid).band_for(observed)
         self.trace.append(
-            {"kind": "lookup", "parameter": pid, "id": about, "observed": plain(exact(observed)), "band": band.as_dict()}
+            {
+                "kind": "lookup",
+                "parameter": pid,
+                "id": about,
+                "observed": plain(exact(observed)),
+                "band": band.as_dict(),
+            }
         )
         return band
 
     # -- conditions ----------------------------------------------------------------------------
     def check(self, cid: str) -> ConditionResult:
         decl = self.book.condition(cid)
-        base = {
+        base: dict[str, Any] = {
             "id": cid,
             "name": decl.name,
             "text": decl.text,
@@ -139,11 +150,11 @@ class Evaluation:
             parts = [self.check(child) for child in (decl.all_of or decl.any_of or [])]
             combine = all_of if decl.all_of is not None else any_of
             status = combine([p.status for p in parts])
-            missing = [] if status is not Status.UNKNOWN else _union(p.missing for p in parts)
+            gone = [] if status is not Status.UNKNOWN else _union(p.missing for p in parts)
             weakest = max([decl.status, *(p.rule_status for p in parts)], key=STATUS_RANK.__getitem__)
             base["rule_status"] = weakest
             kind = "all_of" if decl.all_of is not None else "any_of"
-            return ConditionResult(**base, status=status, missing=missing, parts=parts, combine=kind)
+            return ConditionResult(**base, status=status, missing=gone, parts=parts, combine=kind)
         assert decl.field is not None and decl.op is not None
         fact = self.fact(decl.field)
         threshold: Any
@@ -159,7 +170,13 @@ class Evaluation:
         else:
             threshold = decl.value
         unit = decl.unit or self._unit_of(decl.field)
-        leaf = {"field": decl.field, "op": decl.op, "observed": fact.value, "threshold": threshold, "unit": unit}
+        leaf = {
+            "field": decl.field,
+            "op": decl.op,
+            "observed": fact.value,
+            "threshold": threshold,
+            "unit": unit,
+        }
         if isinstance(fact.value, ScoreRange) and not missing:
             return self._check_range(base, leaf, fact.value, decl.op, threshold)
         if missing:

@@ -97,26 +97,36 @@ def parse_inputs(raw: Any, declared: Mapping[str, InputDecl]) -> dict[str, Any]:
     """Return every declared input by id (None when unknown); raise UserError on malformed input."""
     if not isinstance(raw, Mapping):
         raise UserError("输入须为一个 JSON 对象 (expected one JSON object)")
-    unknown = [k for k in raw if k not in declared and k not in META_KEYS]
-    if unknown:
-        allowed = ", ".join(declared)
-        raise UserError(f"未知的输入字段 (unknown input field): {', '.join(map(str, unknown))}；可用字段 (allowed): {allowed}")
     out: dict[str, Any] = {}
     for name, decl in declared.items():
         if name not in raw:
             out[name] = decl.default
             continue
         value = raw[name]
+        if value is None:
+            out[name] = None
+            continue
         as_list = isinstance(value, list)
         if decl.shape == "series" or (decl.shape == "scalar_or_series" and as_list):
             if not as_list or (decl.length is not None and len(value) != decl.length):
-                raise _fail(name, f"应为 {decl.length} 个年度值的数组，早年在前 (expected an array of {decl.length})", value)
+                raise _fail(
+                    name,
+                    f"应为 {decl.length} 个年度值的数组，早年在前 (expected an array of {decl.length})",
+                    value,
+                )
             out[name] = [_one(f"{name}[{i}]", v, decl) for i, v in enumerate(value)]
         else:
             if as_list or isinstance(value, Mapping):
                 raise _fail(name, "应为单个值 (expected a single value)", value)
             out[name] = _one(name, value, decl)
     return out
+
+
+def unknown_fields(raw: Any, declared: Mapping[str, InputDecl]) -> list[str]:
+    """Keys of ``raw`` that the evaluator does not read: reported as warnings, never silently dropped."""
+    if not isinstance(raw, Mapping):
+        return []
+    return [str(k) for k in raw if k not in declared and k not in META_KEYS]
 
 
 def parse_as_of(raw: Any) -> dt.date | None:

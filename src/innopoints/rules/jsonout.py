@@ -1,14 +1,22 @@
-"""JSON output with exact numbers: ``Decimal`` values are written as JSON numbers, not strings or floats."""
+"""JSON output with exact numbers: ``Decimal`` values are written as JSON numbers, not strings or floats.
+
+The tree is first made JSON-native with each Decimal replaced by a marker string; the C JSON encoder
+then does the work and the markers are unquoted into plain number literals.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from innopoints.rules.numbers import to_display
+
+_MARK = "\x00n:"
+_MARKED = re.compile(r'"\\u0000n:([-0-9.eE+]+)"')
 
 
 def _number(value: Decimal) -> str:
@@ -18,28 +26,27 @@ def _number(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def dumps(value: Any, *, indent: int | None = None, _level: int = 0) -> str:
-    """Serialise dicts, lists, str, int, bool, None, Decimal, Fraction and dates to JSON text."""
-    pad = "" if indent is None else "\n" + " " * (indent * (_level + 1))
-    end = "" if indent is None else "\n" + " " * (indent * _level)
-    sep = ", " if indent is None else ","
-    if value is None or isinstance(value, bool | str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, Fraction):
-        return _number(to_display(value))
-    if isinstance(value, Decimal):
-        return _number(value)
+def _prepare(value: Any) -> Any:
+    kind = type(value)
+    if kind is dict:
+        return {str(k): _prepare(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [_prepare(v) for v in value]
+    if value is None or kind is bool or kind is str or kind is int:
+        return value
+    if kind is Decimal:
+        return _MARK + _number(value)
+    if kind is Fraction:
+        return _MARK + _number(to_display(value))
     if isinstance(value, dt.date):
-        return json.dumps(value.isoformat())
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        items = [f"{pad}{json.dumps(str(k), ensure_ascii=False)}: {dumps(v, indent=indent, _level=_level + 1)}" for k, v in value.items()]
-        return "{" + sep.join(items) + end + "}"
-    if isinstance(value, list | tuple):
-        if not value:
-            return "[]"
-        return "[" + sep.join(f"{pad}{dumps(v, indent=indent, _level=_level + 1)}" for v in value) + end + "]"
-    raise TypeError(f"cannot serialise {type(value).__name__} to JSON")
+        return value.isoformat()
+    if isinstance(value, bool | int | str):
+        return value
+    raise TypeError(f"cannot serialise {kind.__name__} to JSON")
+
+
+def dumps(value: Any, *, indent: int | None = None) -> str:
+    """Serialise dicts, lists, str, int, bool, None, Decimal, Fraction and dates to JSON text."""
+    separators = (", ", ": ") if indent is None else (",", ": ")
+    text = json.dumps(_prepare(value), ensure_ascii=False, indent=indent, separators=separators)
+    return _MARKED.sub(r"\1", text)

@@ -35,6 +35,7 @@ class ScoreRange:
     def as_list(self) -> list[int]:
         return [self.lo, self.hi]
 
+
 DISPLAY_PLACES = 6
 _QUANT = Decimal(1).scaleb(-DISPLAY_PLACES)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from dataclasses import field as _field
+from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any
@@ -37,16 +38,19 @@ def any_of(statuses: list[Status]) -> Status:
 
 def plain(value: Any) -> Any:
     """Output form of a value: Fractions become Decimals, dates ISO text, tuples lists."""
-    if isinstance(value, Fraction):
+    kind = type(value)
+    if kind is dict:
+        return {k: plain(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [plain(v) for v in value]
+    if value is None or kind is str or kind is int or kind is bool or kind is Decimal:
+        return value
+    if kind is Fraction:
         return to_display(value)
-    if isinstance(value, ScoreRange):
+    if kind is ScoreRange:
         return value.lo if value.decided else value.as_list()
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, tuple | list):
-        return [plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
     return value
 
 
@@ -107,9 +111,16 @@ class ConditionResult:
         return out
 
     def brief(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": self.id, "name": self.name.zh, "text": self.text, "reference": self.reference}
+        out: dict[str, Any] = {
+            "id": self.id,
+            "name": self.name.zh,
+            "text": self.text,
+            "reference": self.reference,
+        }
         if self.field is not None:
-            out.update(field=self.field, op=self.op, observed=plain(self.observed), threshold=plain(self.threshold))
+            out.update(
+                field=self.field, op=self.op, observed=plain(self.observed), threshold=plain(self.threshold)
+            )
         if self.missing:
             out["missing"] = list(self.missing)
         return out

@@ -19,7 +19,11 @@ class ExactLoader(_BaseLoader):  # type: ignore[valid-type,misc]
 
 # Drop implicit float and timestamp resolution: such scalars arrive as plain text first.
 ExactLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag not in ("tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")]
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag not in ("tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")
+    ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
@@ -32,7 +36,9 @@ def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decima
     try:
         return Decimal(text)
     except InvalidOperation as exc:  # pragma: no cover - the resolver regexp only admits numbers
-        raise yaml.constructor.ConstructorError(None, None, f"not a number: {text!r}", node.start_mark) from exc
+        raise yaml.constructor.ConstructorError(
+            None, None, f"not a number: {text!r}", node.start_mark
+        ) from exc
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -40,10 +46,13 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bo
     for key_node, _ in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":
             continue
-        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                "while reading a mapping", node.start_mark, f"duplicate key {key!r} (重复的键)", key_node.start_mark
+                "while reading a mapping",
+                node.start_mark,
+                f"duplicate key {key!r} (重复的键)",
+                key_node.start_mark,
             )
         seen.add(key)
     return loader.construct_mapping(node, deep=deep)
@@ -56,7 +65,7 @@ ExactLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 
 def load_exact(text: str) -> Any:
     """Parse YAML text with exact numbers (int or Decimal) and dates left as text."""
-    return yaml.load(text, Loader=ExactLoader)  # noqa: S506 - ExactLoader derives from SafeLoader
+    return yaml.load(text, Loader=ExactLoader)
 
 
 def load_exact_file(path: Path) -> Any:

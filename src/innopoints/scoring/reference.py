@@ -40,27 +40,29 @@ def quantile_points(sorted_values: FloatArray, k_points: int) -> FloatArray:
     return out
 
 
-def _scale(values: FloatArray, log: bool) -> FloatArray:
-    return np.log1p(values) if log else values
-
-
 def percentile_micro(q: FloatArray, x: FloatArray, log: bool) -> IntArray:
     """Vectorised percentile (in millionths) of each x within one reference; NaN (missing) scores 0."""
     k_points = len(q)
-    missing = np.isnan(x)
-    xs = np.where(missing, q[0], x)
-    low = np.searchsorted(q, xs, side="left")
-    inner = np.clip(low, 1, k_points - 1)
-    lo = q[inner - 1]
-    hi = q[inner]
+    low = np.searchsorted(q, x, side="left")  # NaN sorts after every quantile
+    micro = np.zeros(len(x), dtype=np.int64)
+    micro[(low == k_points) & ~np.isnan(x)] = MICRO
+    idx = np.flatnonzero((low > 0) & (low < k_points))
+    pos = low[idx]
+    xv = x[idx]
+    tie = q[pos] == xv
+    p = np.empty(len(idx), dtype=np.float64)
+    p[tie] = pos[tie] / float(k_points - 1)
+    rest = ~tie
+    pr = pos[rest]
+    scale = np.log1p(q) if log else q
+    lo = scale[pr - 1]
+    den = scale[pr] - lo
+    xs = np.log1p(xv[rest]) if log else xv[rest]
     with np.errstate(divide="ignore", invalid="ignore"):
-        den = _scale(hi, log) - _scale(lo, log)
-        frac = np.where(den > 0, (_scale(xs, log) - _scale(lo, log)) / np.where(den > 0, den, 1.0), 0.0)
-    p = (inner - 1 + frac) / float(k_points - 1)
-    p = np.where(hi == xs, inner / float(k_points - 1), p)
-    p = np.where(low == 0, 0.0, np.where(low == k_points, 1.0, p))
-    micro = np.floor(p * float(MICRO) + 0.5).astype(np.int64)
-    return np.where(missing, 0, micro)
+        frac = np.where(den > 0, (xs - lo) / den, 0.0)
+    p[rest] = (pr - 1 + frac) / float(k_points - 1)
+    micro[idx] = np.floor(p * float(MICRO) + 0.5).astype(np.int64)
+    return micro
 
 
 def percentile_scalar(q: list[float], x: float | None, log: bool) -> tuple[float, int]:

@@ -43,8 +43,8 @@ class Certificates:
 
 def _grant_dates(rng: np.random.Generator, years: np.ndarray) -> np.ndarray:
     """High-tech batches are announced in the fourth quarter."""
-    start = np.array([np.datetime64(f"{y}-10-15") for y in years.tolist()], dtype="datetime64[D]")
-    return start + rng.integers(0, 77, size=len(years)) * DAY
+    october = (np.asarray(years) - 1970).astype("datetime64[Y]").astype("datetime64[M]") + np.timedelta64(9, "M")
+    return october.astype("datetime64[D]") + (14 + rng.integers(0, 77, size=len(years))) * DAY
 
 
 def _expiry(granted: np.ndarray) -> np.ndarray:

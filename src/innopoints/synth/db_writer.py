@@ -24,16 +24,19 @@ Advance = Callable[[str, int], None]
 
 
 def panel_long(city: City) -> pl.DataFrame:
-    """Wide panel years -> one row per enterprise, year and field that has a value."""
+    """Wide panel years -> one row per enterprise, year and field that has a value, sorted by the
+    index key so the B-tree grows at its right edge."""
     ids = city.enterprises.select("uscc", enterprise_id="id")
     frames = []
     for table in city.panel_years:
         wide = pl.from_arrow(table)
         assert isinstance(wide, pl.DataFrame)
-        long = wide.unpivot(index=["uscc", "year"], variable_name="indicator", value_name="value_centi").drop_nulls("value_centi")
-        frames.append(long.join(ids, on="uscc", how="left").select("enterprise_id", pl.col("year").cast(pl.Int16), "indicator", "value_centi"))
-    # Sorted by the index key so the B-tree grows at its right edge (much faster bulk insert).
-    return pl.concat(frames).sort("enterprise_id", "year", "indicator") if frames else pl.DataFrame()
+        wide = wide.join(ids, on="uscc", how="left").drop("uscc")
+        long = wide.unpivot(index=["enterprise_id", "year"], variable_name="indicator", value_name="value_centi")
+        frames.append(long.drop_nulls("value_centi"))
+    if not frames:
+        return pl.DataFrame()
+    return pl.concat(frames).sort("enterprise_id", "year", "indicator")
 
 
 def city_tables(city: City, recorded_at: datetime) -> dict[str, pl.DataFrame]:
@@ -44,14 +47,19 @@ def city_tables(city: City, recorded_at: datetime) -> dict[str, pl.DataFrame]:
         **city.tables,
     }
     out = {name: tables[name] for name in TABLE_ORDER if name in tables}
-    out["indicator_revision"] = panel_long(city).with_columns(
-        source=pl.lit(SOURCE),
-        source_ref=pl.lit(f"innopoints synth seed={city.seed}"),
-        recorded_at=pl.lit(recorded_at),
-        recorded_by=pl.lit("synth"),
-        is_synthetic=pl.lit(True),
-    )
+    out["indicator_revision"] = panel_long(city)
     return out
+
+
+def revision_constants(city: City, recorded_at: datetime) -> dict[str, object]:
+    """Columns that are the same on every synthetic revision."""
+    return {
+        "source": SOURCE,
+        "source_ref": f"innopoints synth seed={city.seed}",
+        "recorded_at": recorded_at,
+        "recorded_by": "synth",
+        "is_synthetic": True,
+    }
 
 
 def ensure_empty(engine: sa.Engine) -> None:
@@ -67,14 +75,16 @@ def ensure_empty(engine: sa.Engine) -> None:
 
 def load_city(engine: sa.Engine, city: City, advance: Advance | None = None) -> dict[str, int]:
     """Insert every table of the city; return row counts. All or nothing."""
-    tables = city_tables(city, datetime.now(UTC))
+    now = datetime.now(UTC)
+    tables = city_tables(city, now)
+    constants = revision_constants(city, now)
     step = advance or (lambda _t, _n: None)
     raw = engine.raw_connection()
     try:
         if engine.dialect.name == "sqlite":
-            _sqlite(raw, tables, step)
+            _sqlite(raw, tables, constants, step)
         elif engine.dialect.name == "postgresql":
-            _postgres(raw, tables, step)
+            _postgres(raw, tables, constants, step)
         else:
             raise UserError(f"不支持的数据库 (unsupported database): {engine.dialect.name}")
         raw.commit()
@@ -98,22 +108,34 @@ def _sqlite_ready(df: pl.DataFrame) -> pl.DataFrame:
     return df.with_columns(casts) if casts else df
 
 
-def _sqlite(raw: object, tables: dict[str, pl.DataFrame], step: Advance) -> None:
+def _sqlite_literal(value: object) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, datetime):
+        value = value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _sqlite(raw: object, tables: dict[str, pl.DataFrame], constants: dict[str, object], step: Advance) -> None:
     cur = raw.cursor()  # type: ignore[attr-defined]
     cur.execute("PRAGMA cache_size=-262144")  # 256 MiB page cache for this connection's bulk load
     cur.execute("BEGIN")
     for name, df in tables.items():
         ready = _sqlite_ready(df)
-        sql = f"INSERT INTO {name} ({', '.join(df.columns)}) VALUES ({', '.join('?' * len(df.columns))})"
+        fixed = constants if name == "indicator_revision" else {}
+        columns = [*df.columns, *fixed]
+        marks = ["?"] * df.width + [_sqlite_literal(v) for v in fixed.values()]
+        sql = f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join(marks)})"
         for start in range(0, ready.height, CHUNK):
             chunk = ready.slice(start, CHUNK)
-            cur.executemany(sql, chunk.iter_rows())
+            cur.executemany(sql, zip(*(chunk[c].to_list() for c in chunk.columns), strict=True))
             step(name, chunk.height)
 
 
-def _postgres(raw: object, tables: dict[str, pl.DataFrame], step: Advance) -> None:
+def _postgres(raw: object, tables: dict[str, pl.DataFrame], constants: dict[str, object], step: Advance) -> None:
     cur = raw.cursor()  # type: ignore[attr-defined]
-    for name, df in tables.items():
+    for name, frame in tables.items():
+        df = frame.with_columns(**{k: pl.lit(v) for k, v in constants.items()}) if name == "indicator_revision" else frame
         ready = df.with_columns([pl.col(c).dt.strftime("%Y-%m-%d %H:%M:%S%.f+00") for c, t in df.schema.items() if isinstance(t, pl.Datetime)])
         with cur.copy(f"COPY {name} ({', '.join(df.columns)}) FROM STDIN (FORMAT csv)") as copy:
             for start in range(0, ready.height, CHUNK):

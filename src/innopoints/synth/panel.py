@@ -80,7 +80,7 @@ class PanelKeys:
 
     def get(self, code: str, year: int) -> np.ndarray:
         """Value in natural units (元 or count), NaN when absent."""
-        return self.values[code][year] / SCALE
+        return self.values[code][year].astype(np.float64) / SCALE
 
 
 def _scaled(code: str, raw: np.ndarray) -> np.ndarray:
@@ -126,7 +126,8 @@ def simulate_panel(
             else:
                 present = values != 0
             if code in KEPT:
-                kept = np.full(firms.n, np.nan)
+                # Counts are exact in float32 (< 2**24 hundredths); money needs float64.
+                kept = np.full(firms.n, np.nan, dtype=np.float64 if panel_fields()[code].kind == "money" else np.float32)
                 kept[rows[present]] = values[present]
                 keys.values[code][year] = kept
             columns[code] = pa.array(values.astype(np.int64), mask=~present)

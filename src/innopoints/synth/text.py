@@ -39,6 +39,7 @@ class TextMaker:
             "metric2": words["metrics"][int(m2)],
             "up": str(int(self.rng.integers(12, 65))),
             "down": str(int(self.rng.integers(8, 45))),
+            "qualifier": self.pick(self.voc["qualifiers"]),
         }
 
     def achievement(self, cluster: str, subfield: str, trl: int, ip: str, mode_zh: str) -> tuple[str, str, str]:

@@ -89,7 +89,7 @@ class DirectoryService:
             raise UserError(f"参数 format：导出格式只能是 csv 或 xlsx，收到“{fmt}” (unknown export format)")
         year = self.panel_year()
         rows = [list_export_row(item) for chunk in self.iter_all(query) for item in chunk]
-        return export_rows(list_export_columns(year), rows, fmt)
+        return export_rows(list_export_columns(year), rows, "xlsx" if fmt == "xlsx" else "csv")
 
     def iter_all(self, query: EnterpriseQuery) -> Iterator[list[EnterpriseSummary]]:
         return enterprise_repo.iter_summaries(

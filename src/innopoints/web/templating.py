@@ -13,6 +13,8 @@ from innopoints.web import presenters
 
 templates = Jinja2Templates(directory=str(resources.files("innopoints.web").joinpath("templates")))
 templates.env.autoescape = True
+templates.env.trim_blocks = True
+templates.env.lstrip_blocks = True
 presenters.register(templates.env)
 
 

@@ -38,19 +38,21 @@ def _active_negatives(negatives: pl.DataFrame, year: int, lookback: int) -> pl.D
 def build_firm_frame(
     rb: PointsRulebook,
     year: int,
-    enterprises: pl.DataFrame,
-    panel: pl.DataFrame,
+    enterprises: pl.DataFrame | pl.LazyFrame,
+    panel: pl.DataFrame | pl.LazyFrame,
     qualifications: pl.DataFrame | None = None,
     negatives: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """One row per firm active at the end of ``year`` with every column the plans read."""
     end = date(year, 12, 31)
-    ent = enterprises.filter(
+    ent_cols = enterprises.collect_schema().names()
+    panel_cols = panel.collect_schema().names()
+    ent = enterprises.lazy().filter(
         (pl.col("registration_date") <= end) & (pl.col("exit_date").is_null() | (pl.col("exit_date") > end))
     )
-    resident = pl.col("mainland_resident") if "mainland_resident" in ent.columns else pl.lit(True)
+    resident = pl.col("mainland_resident") if "mainland_resident" in ent_cols else pl.lit(True)
     kinds = rb.qualification_kinds()
-    own_flags = [pl.col(k).fill_null(False).alias(c.qual(k)) for k in kinds if k in ent.columns]
+    own_flags = [pl.col(k).fill_null(False).alias(c.qual(k)) for k in kinds if k in ent_cols]
     frame = ent.select(
         "uscc",
         pl.col("registration_date").dt.year().cast(pl.Int32).alias("registration_year"),
@@ -59,46 +61,47 @@ def build_firm_frame(
         *own_flags,
     )
     fields = rb.panel_fields_used()
-    present = [f for f in fields if f in panel.columns]
-    this = panel.filter(pl.col("year") == year).select(
+    present = [f for f in fields if f in panel_cols]
+    lazy_panel = panel.lazy()
+    this = lazy_panel.filter(pl.col("year") == year).select(
         "uscc", *[pl.col(f).cast(pl.Int64).alias(c.cur(f)) for f in present]
     )
-    grow = [f for f in c.growth_fields(rb) if f in panel.columns]
-    last = panel.filter(pl.col("year") == year - 1).select(
+    grow = [f for f in c.growth_fields(rb) if f in panel_cols]
+    last = lazy_panel.filter(pl.col("year") == year - 1).select(
         "uscc", *[pl.col(f).cast(pl.Int64).alias(c.prev(f)) for f in grow]
     )
     frame = frame.join(this, on="uscc", how="left").join(last, on="uscc", how="left")
     if qualifications is not None and qualifications.height:
         held = _held(qualifications, year).filter(pl.col("kind").is_in(kinds))
-        wide = held.with_columns(pl.lit(True).alias("v")).pivot("kind", index="uscc", values="v")
-        wide = wide.rename({k: f"_h_{k}" for k in wide.columns if k != "uscc"})
-        frame = frame.join(wide, on="uscc", how="left")
+        wide = held.group_by("uscc").agg([(pl.col("kind") == k).any().alias(f"_h_{k}") for k in kinds])
+        frame = frame.join(wide.lazy(), on="uscc", how="left")
+        have = frame.collect_schema().names()
         for k in kinds:
-            if f"_h_{k}" in frame.columns:
-                base = pl.col(c.qual(k)) if c.qual(k) in frame.columns else pl.lit(False)
+            if f"_h_{k}" in have:
+                base = pl.col(c.qual(k)) if c.qual(k) in have else pl.lit(False)
                 frame = frame.with_columns((base | pl.col(f"_h_{k}").fill_null(False)).alias(c.qual(k)))
                 frame = frame.drop(f"_h_{k}")
     listed = [p.kind for p in rb.adjustments.penalties]
     neg_cols = [c.neg(k) for k in listed] + [c.UNLISTED]
     if negatives is not None and negatives.height:
         act = _active_negatives(negatives, year, rb.adjustments.lookback_years)
-        act = act.with_columns(
-            pl.when(pl.col("kind").is_in(listed)).then(pl.lit("neg_") + pl.col("kind")).otherwise(pl.lit(c.UNLISTED))
-        )
-        wide = act.group_by("uscc", "kind").agg(pl.col("n").sum()).pivot("kind", index="uscc", values="n")
-        frame = frame.join(wide, on="uscc", how="left")
+        aggs = [pl.col("n").filter(pl.col("kind") == k).sum().alias(c.neg(k)) for k in listed]
+        aggs.append(pl.col("n").filter(~pl.col("kind").is_in(listed)).sum().alias(c.UNLISTED))
+        wide = act.group_by("uscc").agg(aggs)
+        frame = frame.join(wide.lazy(), on="uscc", how="left")
+    have = frame.collect_schema().names()
     missing = []
     for col in c.input_columns(rb):
-        if col in frame.columns:
+        if col in have:
             continue
         if col.startswith(("f_", "p_")):
             missing.append(pl.lit(None, dtype=pl.Int64).alias(col))
         elif col.startswith("q_"):
             missing.append(pl.lit(False).alias(col))
     frame = frame.with_columns(missing)
-    fills = [pl.col(x).fill_null(0).cast(pl.Int64) if x in frame.columns else pl.lit(0, pl.Int64).alias(x) for x in neg_cols]
+    fills = [pl.col(x).fill_null(0).cast(pl.Int64) if x in have else pl.lit(0, pl.Int64).alias(x) for x in neg_cols]
     flags = [pl.col(c.qual(k)).fill_null(False) for k in kinds]
-    return frame.with_columns(fills + flags).select(c.input_columns(rb)).sort("uscc")
+    return frame.with_columns(fills + flags).select(c.input_columns(rb)).collect()
 
 
 def firm_inputs(frame: pl.DataFrame, rb: PointsRulebook) -> list[FirmInput]:

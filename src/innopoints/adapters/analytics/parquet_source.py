@@ -17,8 +17,8 @@ OPTIONAL = ("qualifications.parquet", "negatives.parquet")
 @dataclass(frozen=True)
 class ParquetPanel:
     folder: Path
-    enterprises: pl.DataFrame
-    panel: pl.DataFrame
+    enterprises: pl.LazyFrame
+    panel: pl.LazyFrame
     qualifications: pl.DataFrame | None
     negatives: pl.DataFrame | None
     sha256: str
@@ -48,8 +48,8 @@ def read_panel(folder: Path, year: int, fields: list[str] | None = None) -> Parq
     files = [folder / n for n in (*REQUIRED, *OPTIONAL) if (folder / n).is_file()]
     return ParquetPanel(
         folder=folder,
-        enterprises=pl.read_parquet(folder / "enterprises.parquet"),
-        panel=panel.collect(),
+        enterprises=pl.scan_parquet(folder / "enterprises.parquet"),
+        panel=panel,
         qualifications=optional["qualifications.parquet"],
         negatives=optional["negatives.parquet"],
         sha256=fingerprint(files),

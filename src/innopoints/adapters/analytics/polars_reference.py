@@ -60,46 +60,60 @@ def _peer_map(fine: pl.DataFrame, rb: PointsRulebook) -> dict[str, str]:
 
 
 def assign_peer_groups(df: pl.DataFrame, rb: PointsRulebook) -> pl.DataFrame:
-    """peer_group = first level whose group has at least min_size firms (the city group otherwise);
-    the frame comes back sorted by stage and cluster so every peer group is a contiguous slice."""
-    return _sorted_with_peer(df, _peer_map(_fine_table(df), rb))
-
-
-def _sorted_with_peer(df: pl.DataFrame, mapping: dict[str, str]) -> pl.DataFrame:
-    order = {label: i for i, label in enumerate(sorted(mapping))}
-    fine = _fine_label()
-    keep = [x for x in df.columns if not x.startswith(("f_", "p_", "q_", "neg_"))]
-    return (
-        df.lazy()
-        .select(keep)
-        .with_columns(fine.replace_strict(mapping, return_dtype=pl.String).alias("peer_group"))
-        .sort(fine.replace_strict(order, return_dtype=pl.Int32))
-        .collect()
-    )
+    """peer_group = first level whose group has at least min_size firms (the city group otherwise)."""
+    return _with_peer(df, _peer_map(_fine_table(df), rb))
 
 
 def assign_frozen_groups(df: pl.DataFrame, reference: Reference) -> pl.DataFrame:
     """peer_group from a frozen reference: first level whose group exists in the reference."""
     fine = _fine_table(df)
-    mapping = {f"{r['stage']}:{r['cluster_id']}": reference.resolve(r["stage"], r["cluster_id"]) for r in fine.rows(named=True)}
-    return _sorted_with_peer(df, mapping)
+    mapping = {
+        f"{r['stage']}:{r['cluster_id']}": reference.resolve(r["stage"], r["cluster_id"]) for r in fine.rows(named=True)
+    }
+    return _with_peer(df, mapping)
 
 
-def _slices(df: pl.DataFrame) -> tuple[list[tuple[str, str, str]], IntArray]:
-    """(stage, cluster, peer group) of each contiguous stage×cluster slice and the slice bounds."""
-    cells = df.group_by("stage", "cluster_id", "peer_group", maintain_order=True).agg(pl.len().alias("n"))
-    keys = [(r[0], r[1], r[2]) for r in cells.select("stage", "cluster_id", "peer_group").rows()]
-    bounds = np.concatenate([[0], np.cumsum(cells["n"].to_numpy())]).astype(np.int64)
-    return keys, bounds
+def _with_peer(df: pl.DataFrame, mapping: dict[str, str]) -> pl.DataFrame:
+    """Adds peer_group and ``_cell`` (index of the stage×cluster cell in sorted order)."""
+    order = {label: i for i, label in enumerate(sorted(mapping))}
+    keep = [x for x in df.columns if not x.startswith(("f_", "p_", "q_", "neg_"))]
+    fine = _fine_label()
+    return df.select(keep).with_columns(
+        fine.replace_strict(mapping, return_dtype=pl.String).alias("peer_group"),
+        fine.replace_strict(order, return_dtype=pl.Int32).alias("_cell"),
+    )
+
+
+class _Layout:
+    """Firms ordered by cell (stage×cluster, sorted): each cell, stage and the city is a contiguous slice."""
+
+    def __init__(self, df: pl.DataFrame) -> None:
+        cells = df["_cell"].to_numpy()
+        self.order = np.argsort(cells, kind="stable")
+        table = (
+            df.group_by("_cell", "stage", "cluster_id", "peer_group")
+            .agg(pl.len().alias("n"))
+            .sort("_cell")
+        )
+        self.keys: list[tuple[str, str, str]] = [(r[0], r[1], r[2]) for r in table.select("stage", "cluster_id", "peer_group").rows()]
+        self.bounds = np.concatenate([[0], np.cumsum(table["n"].to_numpy())]).astype(np.int64)
+
+    def values(self, df: pl.DataFrame, column: str) -> FloatArray:
+        raw: FloatArray = df[column].to_numpy().astype(np.float64)
+        return raw[self.order]
+
+    def unsort(self, ordered: IntArray) -> IntArray:
+        out = np.empty_like(ordered)
+        out[self.order] = ordered
+        return out
 
 
 def build_reference(df: pl.DataFrame, rb: PointsRulebook, threads: int | None = None) -> Reference:
-    """Freeze the quantiles of every peer group the round uses and of every fallback level.
-
-    ``df`` must come from assign_peer_groups (sorted by stage and cluster)."""
+    """Freeze the quantiles of every peer group the round uses and of every fallback level."""
     lv = levels(rb)
     k_points = rb.peer_groups.quantile_points
-    keys, bounds = _slices(df)
+    layout = _Layout(df)
+    keys, bounds = layout.keys, layout.bounds
     ref = Reference(k_points=k_points, levels=lv)
     members: list[dict[str, list[int]]] = []
     for li, level in enumerate(lv):
@@ -115,7 +129,7 @@ def build_reference(df: pl.DataFrame, rb: PointsRulebook, threads: int | None = 
         members.append(level_members)
 
     def one(ind_id: str) -> list[tuple[str, FloatArray | None, int]]:
-        values = df[c.value_col(ind_id)].to_numpy().astype(np.float64)
+        values = layout.values(df, c.value_col(ind_id))
         runs = []
         for i in range(len(keys)):
             part = values[bounds[i] : bounds[i + 1]]
@@ -125,7 +139,7 @@ def build_reference(df: pl.DataFrame, rb: PointsRulebook, threads: int | None = 
             for label, idxs in level_members.items():
                 if label not in ref.quantiles:
                     continue
-                merged = runs[idxs[0]] if len(idxs) == 1 else np.sort(np.concatenate([runs[i] for i in idxs]), kind="stable")
+                merged = runs[idxs[0]] if len(idxs) == 1 else np.sort(np.concatenate([runs[i] for i in idxs]))
                 out.append((label, quantile_points(merged, k_points) if len(merged) else None, len(merged)))
         return out
 
@@ -139,20 +153,18 @@ def build_reference(df: pl.DataFrame, rb: PointsRulebook, threads: int | None = 
 
 
 def apply_reference(df: pl.DataFrame, rb: PointsRulebook, ref: Reference, threads: int | None = None) -> list[pl.Series]:
-    """Percentile millionths of every indicator for every firm, against its peer group's frozen quantiles.
-
-    ``df`` must be sorted by stage and cluster (assign_peer_groups / assign_frozen_groups)."""
-    keys, bounds = _slices(df)
+    """Percentile millionths of every indicator for every firm, against its peer group's frozen quantiles."""
+    layout = _Layout(df)
 
     def one(ind_id: str, log: bool) -> pl.Series:
-        values = df[c.value_col(ind_id)].to_numpy().astype(np.float64)
+        values = layout.values(df, c.value_col(ind_id))
         micro = np.zeros(len(values), dtype=np.int64)
-        for gi, (_, _, peer) in enumerate(keys):
+        for gi, (_, _, peer) in enumerate(layout.keys):
             q = ref.quantiles[peer].get(ind_id)
             if q is not None:
-                lo, hi = bounds[gi], bounds[gi + 1]
+                lo, hi = layout.bounds[gi], layout.bounds[gi + 1]
                 micro[lo:hi] = percentile_micro(q, values[lo:hi], log)
-        return pl.Series(c.micro_col(ind_id), micro)
+        return pl.Series(c.micro_col(ind_id), layout.unsort(micro))
 
     inds = rb.indicator_list
     with ThreadPoolExecutor(max_workers=threads or os.cpu_count() or 1) as pool:

@@ -13,11 +13,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from innopoints.adapters.db.bulk import insert_many
 from innopoints.adapters.db.tables import Enterprise, ImportBatch, QuarantinedRow
 from innopoints.registry.importing.model import ATTRIBUTE_KEYS, ExistingEnterprise
 
 _CHUNK = 900
-_INSERT_CHUNK = 5_000
 
 
 def find_enterprises(session: Session, usccs: Iterable[str]) -> dict[str, ExistingEnterprise]:
@@ -33,25 +33,19 @@ def find_enterprises(session: Session, usccs: Iterable[str]) -> dict[str, Existi
     return found
 
 
+_ENTERPRISE_COLUMNS = ("uscc", *ATTRIBUTE_KEYS, "exit_date", "mainland_resident", "is_synthetic", "source")
+
+
 def insert_enterprises(session: Session, rows: Sequence[Mapping[str, Any]], *, source: str) -> dict[str, int]:
     """Insert new enterprises (``uscc`` plus the attribute keys); return their ids by code."""
     if not rows:
         return {}
     table = Enterprise.__table__
-    payload = [
-        {
-            "uscc": r["uscc"],
-            **{k: r.get(k) for k in ATTRIBUTE_KEYS},
-            "exit_date": None,
-            "mainland_resident": True,
-            "is_synthetic": False,
-            "source": source,
-        }
-        for r in rows
-    ]
     connection = session.connection()
-    for start in range(0, len(payload), _INSERT_CHUNK):
-        connection.execute(sa.insert(table), payload[start : start + _INSERT_CHUNK])
+    payload = [
+        (r["uscc"], *(r.get(k) for k in ATTRIBUTE_KEYS), None, True, False, source) for r in rows
+    ]
+    insert_many(connection, table, _ENTERPRISE_COLUMNS, payload)
     ids: dict[str, int] = {}
     codes = [r["uscc"] for r in rows]
     for start in range(0, len(codes), _CHUNK):
@@ -103,14 +97,9 @@ def finish_batch(session: Session, batch_id: int, *, finished_at: datetime, **co
 
 def insert_quarantined(session: Session, batch_id: int, rows: Iterable[tuple[int, str, str]]) -> int:
     """Store refused rows whole: ``(row number, raw row JSON, errors JSON)``."""
-    payload = [
-        {"batch_id": batch_id, "row_number": number, "raw_json": raw, "errors_json": errors}
-        for number, raw, errors in rows
-    ]
-    connection = session.connection()
-    for start in range(0, len(payload), _INSERT_CHUNK):
-        connection.execute(sa.insert(QuarantinedRow.__table__), payload[start : start + _INSERT_CHUNK])
-    return len(payload)
+    payload = [(batch_id, number, raw, errors) for number, raw, errors in rows]
+    columns = ("batch_id", "row_number", "raw_json", "errors_json")
+    return insert_many(session.connection(), QuarantinedRow.__table__, columns, payload)
 
 
 def batches_with_sha(session: Session, sha256: str) -> list[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
@@ -9,6 +10,7 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from innopoints.adapters.db.bulk import bind_value, insert_many
 from innopoints.adapters.db.tables import IndicatorRevision
 from innopoints.registry.panel import PanelValue, Revision
 from innopoints.registry.panel_fields import from_scaled, to_scaled
@@ -209,35 +211,34 @@ def _insert_revisions(session: Session, chunk: pl.DataFrame, constants: dict[str
     connection = session.connection()
     dialect = connection.dialect
     table = IndicatorRevision.__table__
-    bound = {}
-    for name, value in constants.items():
-        processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        bound[name] = processor(value) if processor is not None and value is not None else value
+    names = ("source", "source_ref", "batch_id", "recorded_at", "recorded_by", "is_synthetic")
     if dialect.name == "sqlite":
-        # One statement per chunk: SQLite reads the rows from a JSON array in C (json_each), and the
+        # One statement per chunk: SQLite reads the rows from a JSON array in C (json_each) and the
         # constant columns are bound once instead of once per row.
-        payload = chunk.rename({"enterprise_id": "e", "year": "y", "indicator": "i", "value_centi": "v"}).write_json()
+        tail = tuple(bind_value(connection, table.c[n], constants[n]) for n in names)
         connection.exec_driver_sql(
             f"INSERT INTO indicator_revision ({_REVISION_COLUMNS}) "
-            "SELECT value->>'e', value->>'y', value->>'i', value->>'v', ?, ?, ?, ?, ?, ? FROM json_each(?)",
-            (
-                bound["source"],
-                bound["source_ref"],
-                bound["batch_id"],
-                bound["recorded_at"],
-                bound["recorded_by"],
-                bound["is_synthetic"],
-                payload,
-            ),
+            "SELECT value->>0, value->>1, value->>2, value->>3, ?, ?, ?, ?, ?, ? FROM json_each(?)",
+            (*tail, _json_rows(chunk)),
         )
         return
+    tail = tuple(constants[n] for n in names)
     if dialect.name == "postgresql" and dialect.driver == "psycopg":
         raw = connection.connection.driver_connection
         assert raw is not None
-        tail = tuple(constants[k] for k in ("source", "source_ref", "batch_id", "recorded_at", "recorded_by", "is_synthetic"))
         with raw.cursor() as cursor, cursor.copy(f"COPY indicator_revision ({_REVISION_COLUMNS}) FROM STDIN") as copy:
             for row in chunk.iter_rows():
                 copy.write_row(row + tail)
         return
-    rows = [dict(zip(_KEY + ["value_centi"], row, strict=True)) | constants for row in chunk.iter_rows()]
-    connection.execute(sa.insert(IndicatorRevision), rows)
+    insert_many(connection, table, [*_KEY, "value_centi", *names], (row + tail for row in chunk.iter_rows()))
+
+
+def _json_rows(chunk: pl.DataFrame) -> str:
+    """``[[enterprise_id, year, "indicator", value_centi], ...]`` for json_each."""
+    if chunk["indicator"].str.contains(r"^[A-Za-z0-9_.\-]+$").all():
+        row = pl.concat_str(
+            pl.lit("["), pl.col("enterprise_id"), pl.lit(","), pl.col("year"), pl.lit(',"'),
+            pl.col("indicator"), pl.lit('",'), pl.col("value_centi"), pl.lit("]"),
+        )
+        return "[" + chunk.select(row.str.join(",")).item() + "]"
+    return json.dumps(chunk.rows(), ensure_ascii=False)

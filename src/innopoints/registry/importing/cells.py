@@ -13,6 +13,7 @@ from datetime import date
 
 import polars as pl
 
+from innopoints.registry import uscc
 from innopoints.registry.panel_fields import SCALE, PanelField, to_scaled
 
 _NUMBER = r"^([+-]?)(\d+)(?:\.(\d*))?$"
@@ -24,9 +25,13 @@ _MAX_DIGITS = 18
 
 @dataclass(frozen=True)
 class CellCheck:
+    """``stages``: helper columns to materialise first (in order), so that no regular expression
+    runs more than once per cell; ``error`` and ``value`` may refer to them by name."""
+
     value: pl.Expr
     error: pl.Expr
     expected: str
+    stages: tuple[tuple[pl.Expr, ...], ...] = ()
 
 
 def _first_error(*pairs: tuple[pl.Expr, str | pl.Expr]) -> pl.Expr:
@@ -41,25 +46,31 @@ def _first_error(*pairs: tuple[pl.Expr, str | pl.Expr]) -> pl.Expr:
 def number_cell(column: str, field: PanelField, scale_exponent: int, unit: str) -> CellCheck:
     """A panel value → Int64 hundredths. Money: ``scale_exponent`` converts the header unit to 元."""
     raw = pl.col(column)
-    text = pl.when(raw.str.contains(_GROUPED)).then(raw.str.replace_all(",", "", literal=True)).otherwise(raw)
-    matched = text.str.contains(_NUMBER)
-    negative = text.str.extract(_NUMBER, 1) == "-"
-    integer = text.str.extract(_NUMBER, 2).str.strip_chars_start("0")
-    fraction = text.str.extract(_NUMBER, 3).fill_null("").str.strip_chars_end("0")
+    text, parts, scaled_name = f"__t_{column}", f"__g_{column}", f"__s_{column}"
+    integer_name, fraction_name = f"__i_{column}", f"__f_{column}"
     is_money = field.kind == "money"
     decimals = scale_exponent + 2 if is_money else 0
-    digits = integer.str.len_chars() + decimals + (0 if is_money else 2)
-    magnitude = integer.str.to_integer(strict=False).fill_null(0) * (10**decimals) + (
-        fraction.str.pad_end(decimals, "0").str.to_integer(strict=False).fill_null(0) if decimals else pl.lit(0)
+    cleaned = pl.when(raw.str.contains(_GROUPED)).then(raw.str.replace_all(",", "", literal=True)).otherwise(raw)
+    groups = pl.col(text).str.extract_groups(_NUMBER)
+    split = (
+        pl.col(parts).struct.field("1").alias(f"__n_{column}"),
+        pl.col(parts).struct.field("2").str.strip_chars_start("0").alias(integer_name),
+        pl.col(parts).struct.field("3").fill_null("").str.strip_chars_end("0").alias(fraction_name),
     )
-    if not is_money:
+    integer, fraction = pl.col(integer_name), pl.col(fraction_name)
+    magnitude = integer.str.to_integer(strict=False).fill_null(0) * (10**decimals)
+    if decimals:
+        magnitude = magnitude + fraction.str.pad_end(decimals, "0").str.slice(0, decimals).str.to_integer(strict=False).fill_null(0)
+    else:
         magnitude = magnitude * SCALE
-    scaled = pl.when(negative).then(-magnitude).otherwise(magnitude)
+    scaled = pl.when(pl.col(f"__n_{column}") == "-").then(-magnitude).otherwise(magnitude).alias(scaled_name)
+    matched = pl.col(integer_name).is_not_null()
+    digits = integer.str.len_chars() + decimals + (0 if is_money else 2)
     minimum = None if field.min is None else to_scaled(field.min)
     checks: list[tuple[pl.Expr, str | pl.Expr]] = [
         (raw.is_null(), pl.lit(None, dtype=pl.String)),
         (
-            raw.str.contains(_SCIENTIFIC),
+            ~matched & raw.str.contains(_SCIENTIFIC),
             "数值为科学计数法，可能已丢失精度；请把单元格设为“数值”格式并显示完整数字",
         ),
         (~matched, "不是有效的数字"),
@@ -76,11 +87,16 @@ def number_cell(column: str, field: PanelField, scale_exponent: int, unit: str) 
     checks.append((digits > _MAX_DIGITS, "数值过大，请检查单位或数字"))
     if minimum is not None:
         below = "不能为负数" if minimum == 0 else f"不能小于{field.min}"
-        checks.append((scaled < minimum, below))
+        checks.append((pl.col(scaled_name) < minimum, below))
     error = _first_error(*checks)
     unit_text = f"{unit}，最多{decimals}位小数" if is_money else f"整数，单位{field.unit}"
     bound = "" if field.min is None else ("，不小于0" if field.min == 0 else f"，不小于{field.min}")
-    return CellCheck(pl.when(error.is_null() & raw.is_not_null()).then(scaled), error, f"数字（{unit_text}{bound}）")
+    return CellCheck(
+        pl.col(scaled_name),
+        error,
+        f"数字（{unit_text}{bound}）",
+        stages=((cleaned.alias(text),), (groups.alias(parts),), split, (scaled,)),
+    )
 
 
 def year_cell(column: str, today: date) -> CellCheck:
@@ -102,27 +118,32 @@ _DATE_PATTERNS = (
 
 def date_cell(column: str, today: date, year_column: str | None) -> CellCheck:
     raw = pl.col(column)
+    iso_name, parsed_name = f"__iso_{column}", f"__d_{column}"
     iso: pl.Expr = pl.lit(None, dtype=pl.String)
     for pattern in reversed(_DATE_PATTERNS):
         parts = [raw.str.extract(pattern, i) for i in (1, 2, 3)]
         candidate = pl.concat_str([parts[0], parts[1].str.zfill(2), parts[2].str.zfill(2)], separator="-")
         iso = pl.when(raw.str.contains(pattern)).then(candidate).otherwise(iso)
-    parsed = iso.str.to_date("%Y-%m-%d", strict=False)
+    parsed = pl.col(iso_name).str.to_date("%Y-%m-%d", strict=False)
     checks: list[tuple[pl.Expr, str | pl.Expr]] = [
         (raw.is_null(), pl.lit(None, dtype=pl.String)),
-        (iso.is_null(), "日期格式无法识别，请写成 2019-05-01"),
-        (parsed.is_null(), "不是有效的日历日期"),
-        (parsed > pl.lit(today), "注册日期不能晚于今天"),
+        (pl.col(iso_name).is_null(), "日期格式无法识别，请写成 2019-05-01"),
+        (pl.col(parsed_name).is_null(), "不是有效的日历日期"),
+        (pl.col(parsed_name) > pl.lit(today), "注册日期不能晚于今天"),
     ]
     if year_column is not None:
         checks.append(
             (
-                parsed.dt.year() > pl.col(year_column),
+                pl.col(parsed_name).dt.year() > pl.col(year_column),
                 pl.format("注册日期晚于数据年度（{}年）", pl.col(year_column)),
             )
         )
-    error = _first_error(*checks)
-    return CellCheck(pl.when(error.is_null()).then(parsed), error, "日期 YYYY-MM-DD，不晚于今天和数据年度")
+    return CellCheck(
+        pl.col(parsed_name),
+        _first_error(*checks),
+        "日期 YYYY-MM-DD，不晚于今天和数据年度",
+        stages=((iso.alias(iso_name),), (parsed.alias(parsed_name),)),
+    )
 
 
 def choice_cell(column: str, choices: dict[str, str], what: str, listing: str) -> CellCheck:
@@ -164,3 +185,31 @@ def uscc_cell(column: str, reasons: dict[str, str]) -> CellCheck:
         checks.append((reason.is_not_null(), pl.concat_str([pl.lit("统一社会信用代码无效："), reason])))
     error = _first_error(*checks)
     return CellCheck(pl.when(error.is_null()).then(raw), error, "18位统一社会信用代码（GB 32100）")
+
+
+def uscc_reasons(codes: pl.Series) -> dict[str, str]:
+    """GB 32100 reason for every invalid code among ``codes`` (valid codes are not listed).
+
+    The checksum is computed vectorised; only the codes it rejects go through ``uscc.validate``,
+    which gives the reason (and remains the single definition of validity).
+    """
+    unique = codes.drop_nulls().unique()
+    if unique.is_empty():
+        return {}
+    value = {ch: i for i, ch in enumerate(uscc.ALPHABET)}
+    pairs = [a + c for a, categories in uscc.REGISTRATION_AUTHORITIES.items() for c in categories]
+    shape = "^[" + "".join(uscc.ALPHABET) + "]{18}$"
+    code = pl.col("code")
+    total = pl.sum_horizontal(
+        code.str.slice(i, 1).replace_strict(value, default=0, return_dtype=pl.Int64) * weight
+        for i, weight in enumerate(uscc.WEIGHTS)
+    )
+    expected = ((31 - total % 31) % 31).replace_strict(dict(enumerate(uscc.ALPHABET)), return_dtype=pl.String)
+    ok = (
+        code.str.contains(shape)
+        & code.str.slice(0, 2).is_in(pairs)
+        & code.str.slice(2, 6).str.contains(r"^\d{6}$")
+        & (code.str.slice(17, 1) == expected)
+    )
+    suspects = pl.DataFrame({"code": unique}).filter(~ok)["code"].to_list()
+    return {c: check.reason for c in suspects if not (check := uscc.validate(c)).valid}

@@ -27,7 +27,7 @@ DATA_SHEET = "企业数据"
 
 @dataclass
 class RawTable:
-    """Text cells of a file: ``columns[i][j]`` is column i of data row j (``None`` when empty)."""
+    """Text cells of a file: ``columns[i][j]`` is column i of data row j (``""`` when empty)."""
 
     file_name: str
     file_format: FileFormat
@@ -35,7 +35,7 @@ class RawTable:
     sha256: str
     headers: list[str]
     row_numbers: list[int]
-    columns: list[list[str | None]]
+    columns: list[tuple[str, ...]]
     overlong_rows: dict[int, list[str]] = field(default_factory=dict)  # row -> cells beyond the header
 
     @property
@@ -179,7 +179,5 @@ def _to_table(name: str, fmt: FileFormat, encoding: str | None, sha: str, rows: 
             row = row + [""] * (width - len(row))
         row_numbers.append(number)
         kept.append(row)
-    columns: list[list[str | None]] = [
-        [cell if cell.strip() else None for cell in column] for column in zip(*kept, strict=True)
-    ] if kept else [[] for _ in headers]
+    columns: list[tuple[str, ...]] = list(zip(*kept, strict=True)) if kept else [() for _ in headers]
     return RawTable(name, fmt, encoding, sha, headers, row_numbers, columns, overlong)

@@ -41,7 +41,7 @@ def raw_rows(table: RawTable, row_numbers: Sequence[int]) -> dict[int, str]:
     out: dict[int, str] = {}
     for number in row_numbers:
         i = index[number]
-        cells = {key: table.columns[pos][i] or "" for pos, key in enumerate(keys)}
+        cells = {key: table.columns[pos][i] for pos, key in enumerate(keys)}
         if number in table.overlong_rows:
             cells["（表头之外）"] = " | ".join(table.overlong_rows[number])
         out[number] = json.dumps(cells, ensure_ascii=False)

@@ -21,6 +21,7 @@ from innopoints.registry.importing.cells import (
     name_cell,
     number_cell,
     uscc_cell,
+    uscc_reasons,
     year_cell,
     yes_no_cell,
 )
@@ -32,7 +33,6 @@ from innopoints.registry.importing.columns import (
 )
 from innopoints.registry.importing.model import ATTRIBUTE_KEYS, CellError
 from innopoints.registry.importing.reader import RawTable
-from innopoints.registry.uscc import validate as validate_uscc
 
 ROW = "__row"
 ERROR_SCHEMA = {"row": pl.Int64, "column": pl.String, "value": pl.String, "expected": pl.String, "message": pl.String}
@@ -85,11 +85,11 @@ def _choices(items: Collection[tuple[str, str]], *, with_city_prefix: str = "") 
     return out
 
 
-def _attribute_check(col: MappedColumn, region: Region, today: date, uscc_reasons: dict[str, str]) -> CellCheck:
+def _attribute_check(col: MappedColumn, region: Region, today: date, reasons: dict[str, str]) -> CellCheck:
     assert col.attribute is not None
     kind = col.attribute.kind
     if kind == "uscc":
-        return uscc_cell(col.key, uscc_reasons)
+        return uscc_cell(col.key, reasons)
     if kind == "name":
         return name_cell(col.key)
     if kind == "year":
@@ -128,14 +128,16 @@ def validate_table(
     text = text_frame(table, mapping)
     columns = [c for c in mapping.columns if not c.ignored]
     by_key = {c.key: c for c in columns}
-    codes = text["uscc"].drop_nulls().unique().to_list()
-    uscc_reasons = {code: check.reason for code in codes if not (check := validate_uscc(code)).valid}
+    reasons = uscc_reasons(text["uscc"])
     text = text.with_columns(year_cell("year", today).value.alias("__year"))
 
-    checks = {c.key: (c, _parse(c, region, today, uscc_reasons)) for c in columns}
+    checks = {c.key: (c, _parse(c, region, today, reasons)) for c in columns}
+    depth = max(len(check.stages) for _, check in checks.values())
+    for level in range(depth):
+        text = text.with_columns(e for _, check in checks.values() if level < len(check.stages) for e in check.stages[level])
+    text = text.with_columns(check.error.alias(f"__e_{key}") for key, (_, check) in checks.items())
     parsed = text.with_columns(
-        *[check.value.alias(f"__v_{key}") for key, (_, check) in checks.items()],
-        *[check.error.alias(f"__e_{key}") for key, (_, check) in checks.items()],
+        pl.when(pl.col(f"__e_{key}").is_null()).then(check.value).alias(f"__v_{key}") for key, (_, check) in checks.items()
     )
     errors = [
         _errors_of(parsed, key, col.header, pl.col(f"__e_{key}"), check.expected)
@@ -164,10 +166,10 @@ def validate_table(
     return Validated(rows, all_errors, panel_codes)
 
 
-def _parse(col: MappedColumn, region: Region, today: date, uscc_reasons: dict[str, str]) -> CellCheck:
+def _parse(col: MappedColumn, region: Region, today: date, reasons: dict[str, str]) -> CellCheck:
     if col.panel is not None:
         return number_cell(col.key, col.panel, col.scale_exponent, col.unit)
-    return _attribute_check(col, region, today, uscc_reasons)
+    return _attribute_check(col, region, today, reasons)
 
 
 def _cross_field_errors(parsed: pl.DataFrame, by_key: dict[str, MappedColumn]) -> list[pl.DataFrame]:

@@ -95,7 +95,7 @@ class BM25FMatrix:
         rows = np.concatenate([self.weights.indices[s:e] for s, e in zip(starts, ends, strict=True)])
         vals = np.concatenate([self.weights.data[s:e] for s, e in zip(starts, ends, strict=True)])
         vals = vals * np.repeat(query_weights, sizes)
-        return np.bincount(rows, weights=vals, minlength=self.n_docs)
+        return np.bincount(rows, weights=vals, minlength=self.n_docs).astype(np.float64, copy=False)
 
     def feedback_terms(self, docs: I64, doc_weights: F64, exclude: I64, count: int) -> tuple[I64, F64]:
         """RM3-style expansion: the ``count`` heaviest terms of the weighted feedback documents,

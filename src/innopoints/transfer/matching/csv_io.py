@@ -21,7 +21,17 @@ from innopoints.errors import UserError
 from innopoints.transfer.matching.records import AchievementRecord, DemandRecord
 
 ACHIEVEMENT_REQUIRED = ("id", "title")
-ACHIEVEMENT_COLUMNS = ("id", "title", "abstract", "field", "institution", "trl", "transfer_mode", "price_yuan", "keywords")
+ACHIEVEMENT_COLUMNS = (
+    "id",
+    "title",
+    "abstract",
+    "field",
+    "institution",
+    "trl",
+    "transfer_mode",
+    "price_yuan",
+    "keywords",
+)
 DEMAND_REQUIRED = ("id", "title")
 DEMAND_COLUMNS = ("id", "title", "description", "field", "budget_yuan", "district")
 
@@ -94,7 +104,10 @@ def read_rows(path: Path, required: tuple[str, ...], what: str) -> list[dict[str
             continue
         row = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(names) if name}
         if not row.get("id", "").strip():
-            print(f"提示 (note): {path.name} 第 {line_no} 行缺少 id，已跳过 (row without id skipped)", file=sys.stderr)
+            print(
+                f"提示 (note): {path.name} 第 {line_no} 行缺少 id，已跳过 (row without id skipped)",
+                file=sys.stderr,
+            )
             continue
         rows.append(row)
     return rows
@@ -153,8 +166,17 @@ def write_achievements(path: Path, records: list[AchievementRecord]) -> None:
         writer.writerow(ACHIEVEMENT_COLUMNS)
         for a in records:
             writer.writerow(
-                [a.id, a.title, a.abstract, a.field, a.institution, "" if a.trl is None else a.trl,
-                 a.transfer_mode, "" if a.price_yuan is None else a.price_yuan, ";".join(a.keywords)]
+                [
+                    a.id,
+                    a.title,
+                    a.abstract,
+                    a.field,
+                    a.institution,
+                    "" if a.trl is None else a.trl,
+                    a.transfer_mode,
+                    "" if a.price_yuan is None else a.price_yuan,
+                    ";".join(a.keywords),
+                ]
             )
 
 
@@ -164,5 +186,12 @@ def write_demands(path: Path, records: list[DemandRecord]) -> None:
         writer.writerow(DEMAND_COLUMNS)
         for d in records:
             writer.writerow(
-                [d.id, d.title, d.description, d.field, "" if d.budget_yuan is None else d.budget_yuan, d.district]
+                [
+                    d.id,
+                    d.title,
+                    d.description,
+                    d.field,
+                    "" if d.budget_yuan is None else d.budget_yuan,
+                    d.district,
+                ]
             )

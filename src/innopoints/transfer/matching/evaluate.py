@@ -10,7 +10,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from innopoints.transfer.matching.devset import DevSet, load_devset
-from innopoints.transfer.matching.knowledge import COMPONENTS, RankerConfig, load_knowledge, load_ranker_config
+from innopoints.transfer.matching.knowledge import (
+    COMPONENTS,
+    RankerConfig,
+    load_knowledge,
+    load_ranker_config,
+)
 from innopoints.transfer.matching.metrics import mean, ndcg_at_k, recall_at_k
 from innopoints.transfer.matching.ranker import HybridRanker, PlainBM25Ranker, Scored
 from innopoints.transfer.matching.records import achievement_doc, demand_query
@@ -50,7 +55,11 @@ def _score(rankings: dict[str, list[str]], devset: DevSet, part: str, k: int) ->
 
 
 def evaluate(
-    config: RankerConfig | None = None, k: int = 10, devset: DevSet | None = None, *, plain_baseline: bool = True
+    config: RankerConfig | None = None,
+    k: int = 10,
+    devset: DevSet | None = None,
+    *,
+    plain_baseline: bool = True,
 ) -> Report:
     """Hybrid vs BM25 on every half. ``plain_baseline``: the baseline uses jieba's default dictionary and
     no stop-word list (the bar's "plain BM25"); False gives it our dictionary and stop words too."""
@@ -114,6 +123,8 @@ def tune(
     return config.with_weights(**weights), best
 
 
-def _ndcg_of(scored: Scored, weights: dict[str, float], ids: Sequence[str], qrels: dict[str, int], k: int) -> float:
+def _ndcg_of(
+    scored: Scored, weights: dict[str, float], ids: Sequence[str], qrels: dict[str, int], k: int
+) -> float:
     order = scored.order(weights, k)
     return ndcg_at_k([ids[int(scored.candidates[p])] for p in order], qrels, k)

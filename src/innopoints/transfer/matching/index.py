@@ -61,7 +61,9 @@ class MatchIndex:
         self.knowledge = knowledge
         self.bm25 = bm25
         n = len(self.docs)
-        analysed = {f: [analyzer.analyse(getattr(d, f)) for d in self.docs] for f in FIELDS}
+        texts = [getattr(d, f) or "" for f in FIELDS for d in self.docs]
+        flat = analyzer.analyse_many(texts)
+        analysed = {f: flat[i * n : (i + 1) * n] for i, f in enumerate(FIELDS)}
         self.word_vocab: dict[str, int] = {}
         self.channels: dict[str, BM25FMatrix] = {}
         if "word" in channels:
@@ -110,9 +112,9 @@ class MatchIndex:
             b_ids = [vocab[w] for w in body.words if w in vocab]
             out["word"] = _weighted(t_ids, t_ids + b_ids)
         if "ngram" in self.channels:
-            out["ngram"] = _weighted(self._ngram_terms(title.content), self._ngram_terms(
-                f"{title.content} {body.content}"
-            ))
+            out["ngram"] = _weighted(
+                self._ngram_terms(title.content), self._ngram_terms(f"{title.content} {body.content}")
+            )
         if "concept" in self.channels:
             t_c = self._concepts(title.words)
             out["concept"] = _weighted(t_c, t_c + self._concepts(body.words))

@@ -70,7 +70,9 @@ def parse_ranker_config(data: dict[str, Any]) -> RankerConfig:
         bm25=BM25Config(
             k1=float(bm.get("k1", 1.2)),
             b=float(bm.get("b", 0.75)),
-            field_weights={k: float(v) for k, v in bm.get("field_weights", BM25Config().field_weights).items()},
+            field_weights={
+                k: float(v) for k, v in bm.get("field_weights", BM25Config().field_weights).items()
+            },
         ),
         candidates=int(data.get("candidates", 1000)),
         weights=weights,

@@ -76,7 +76,6 @@ class HybridRanker:
         if feedback_docs > 0 and lexical.max() > 0:
             terms = self._expand(terms, lexical, feedback_docs)
             normalised, lexical = self._lexical(terms)
-        weights = self.config.weights
         k = self.config.candidates
         if len(lexical) > k:
             cand = np.argpartition(-lexical, k - 1)[:k]

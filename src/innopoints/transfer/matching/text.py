@@ -11,10 +11,13 @@ repeat boilerplate clauses, and the cache makes re-indexing and repeated queries
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import os
 import re
 import threading
 import unicodedata
 from collections import OrderedDict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,6 +25,19 @@ from innopoints.transfer.matching.knowledge import Knowledge, load_knowledge
 
 _CLAUSE_SPLIT = re.compile(r"[\s,.;:!?()\[\]{}<>\"'`~|/\\。，、；：！？（）【】《》“”‘’…—·]+")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_DIGIT_SPLIT = re.compile(r"(\d+(?:\.\d+)?)")
+PARALLEL_THRESHOLD = 20_000  # texts; below this a process pool costs more than it saves
+_FORKED: TextAnalyzer | None = None  # the analyzer worker processes inherit through fork
+
+
+def _analyse_chunk(texts: list[str]) -> tuple[list[Analysed], int, int]:
+    assert _FORKED is not None
+    cache = _FORKED.cache
+    hits, misses = cache.hits, cache.misses
+    out = [_FORKED.analyse(t) for t in texts]
+    return out, cache.hits - hits, cache.misses - misses
+
+
 _WORDLIKE = re.compile(r"[0-9a-z\u3400-\u9fff]")
 
 
@@ -97,6 +113,18 @@ class TextAnalyzer:
         self.cache = ClauseCache()
 
     def segment(self, clause: str) -> tuple[str, ...]:
+        """jieba tokens of a clause; digit runs are cut out first (numbers make clauses unique and
+        would defeat the cache; they become separate tokens)."""
+        if any(ch.isdigit() for ch in clause):
+            out: list[str] = []
+            for piece in _DIGIT_SPLIT.split(clause):
+                if not piece:
+                    continue
+                out.extend((piece,) if _DIGITS.fullmatch(piece) else self._segment(piece))
+            return tuple(out)
+        return self._segment(clause)
+
+    def _segment(self, clause: str) -> tuple[str, ...]:
         cached = self.cache.get(clause)
         if cached is not None:
             return cached
@@ -128,6 +156,27 @@ class TextAnalyzer:
 
     def words(self, text: str | None) -> tuple[str, ...]:
         return self.analyse(text).words
+
+    def analyse_many(self, texts: list[str], workers: int | None = None) -> list[Analysed]:
+        """``analyse`` over many texts; large batches are split across processes (fork) when the
+        machine has more than one core, each worker keeping its own clause cache."""
+        global _FORKED
+        workers = workers if workers is not None else (os.cpu_count() or 1)
+        if workers < 2 or len(texts) < PARALLEL_THRESHOLD or "fork" not in mp.get_all_start_methods():
+            return [self.analyse(t) for t in texts]
+        chunk = max(1, len(texts) // (workers * 4))
+        chunks = [texts[i : i + chunk] for i in range(0, len(texts), chunk)]
+        _FORKED = self
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+                result: list[Analysed] = []
+                for part, hits, misses in pool.map(_analyse_chunk, chunks):
+                    result.extend(part)
+                    self.cache.hits += hits
+                    self.cache.misses += misses
+                return result
+        finally:
+            _FORKED = None
 
 
 @lru_cache(maxsize=4)

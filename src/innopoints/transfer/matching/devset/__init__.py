@@ -19,8 +19,17 @@ import yaml
 from innopoints.transfer.matching.records import AchievementRecord, DemandRecord
 
 CLUSTER_FILES = (
-    "auto_parts", "aerospace", "next_gen_it", "new_materials", "artificial_intelligence",
-    "biomedicine", "robotics", "new_energy", "modern_agriculture", "tech_services", "distractors",
+    "auto_parts",
+    "aerospace",
+    "next_gen_it",
+    "new_materials",
+    "artificial_intelligence",
+    "biomedicine",
+    "robotics",
+    "new_energy",
+    "modern_agriculture",
+    "tech_services",
+    "distractors",
 )
 SHUFFLE_SEED = 2026
 
@@ -67,8 +76,12 @@ def load_devset() -> DevSet:
                 did = f"D{len(demands) + 1:03d}"
                 demands.append(
                     DemandRecord(
-                        id=did, title=d["t"], description=d["x"], field=d.get("f", default_field),
-                        budget_yuan=_wan(d.get("b")), district=d.get("dist", "") or "",
+                        id=did,
+                        title=d["t"],
+                        description=d["x"],
+                        field=d.get("f", default_field),
+                        budget_yuan=_wan(d.get("b")),
+                        district=d.get("dist", "") or "",
                     )
                 )
                 demand_of_topic[topic["key"]] = did
@@ -82,9 +95,15 @@ def load_devset() -> DevSet:
         item, key, default_field = raw_achievements[old_pos]
         aid = f"A{new_pos + 1:04d}"
         achievements[new_pos] = AchievementRecord(
-            id=aid, title=item["t"], abstract=item.get("x", ""), field=item.get("f", default_field),
-            institution=item.get("i", ""), trl=item.get("trl"), transfer_mode=item.get("m", "转让"),
-            price_yuan=_wan(item.get("p")), keywords=_keywords(item.get("k")),
+            id=aid,
+            title=item["t"],
+            abstract=item.get("x", ""),
+            field=item.get("f", default_field),
+            institution=item.get("i", ""),
+            trl=item.get("trl"),
+            transfer_mode=item.get("m", "转让"),
+            price_yuan=_wan(item.get("p")),
+            keywords=_keywords(item.get("k")),
         )
         grades = {key: int(item.get("r", 0)), **{k: int(v) for k, v in item.get("also", {}).items()}}
         for topic_key, grade in grades.items():

@@ -1,0 +1,148 @@
+"""Storage of scoring rounds and the columnar read of a round's inputs from the operational store."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import polars as pl
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from innopoints.adapters.db.scoring_tables import ScoringReference, ScoringResult, ScoringRound
+from innopoints.adapters.db.tables import Enterprise, IndicatorRevision, NegativeRecord, Qualification
+from innopoints.errors import NotFound
+from innopoints.scoring.reference import Reference
+
+LIST_COLUMNS = ("top5", "top10", "top20")
+
+
+def _frame(session: Session, query: sa.Select[Any], schema: dict[str, Any]) -> pl.DataFrame:
+    rows = session.execute(query).all()
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def read_inputs(session: Session, year: int, fields: list[str]) -> dict[str, pl.DataFrame]:
+    """Enterprises, the WIDE panel (current value = latest revision per key, years year−1 and year),
+    qualifications and negative records, as Polars frames keyed by uscc."""
+    ent = _frame(
+        session,
+        sa.select(
+            Enterprise.id,
+            Enterprise.uscc,
+            Enterprise.registration_date,
+            Enterprise.exit_date,
+            Enterprise.cluster_id,
+            Enterprise.mainland_resident,
+        ),
+        {"id": pl.Int64, "uscc": pl.String, "registration_date": pl.Date, "exit_date": pl.Date,
+         "cluster_id": pl.String, "mainland_resident": pl.Boolean},
+    )
+    rev = IndicatorRevision
+    long = _frame(
+        session,
+        sa.select(rev.id, rev.enterprise_id, rev.year, rev.indicator, rev.value_centi).where(
+            rev.year.in_([year - 1, year]), rev.indicator.in_(fields)
+        ),
+        {"rid": pl.Int64, "id": pl.Int64, "year": pl.Int32, "indicator": pl.String, "value": pl.Int64},
+    )
+    latest = long.sort("rid").group_by("id", "year", "indicator").agg(pl.col("value").last())
+    wide = latest.pivot("indicator", index=["id", "year"], values="value") if latest.height else pl.DataFrame(
+        schema={"id": pl.Int64, "year": pl.Int32}
+    )
+    panel = wide.join(ent.select("id", "uscc"), on="id").drop("id")
+    q = Qualification
+    quals = _frame(
+        session,
+        sa.select(Enterprise.uscc, q.kind, q.granted_on, q.expires_on, q.revoked_on).join(Enterprise),
+        {"uscc": pl.String, "kind": pl.String, "granted_on": pl.Date, "expires_on": pl.Date, "revoked_on": pl.Date},
+    )
+    n = NegativeRecord
+    negs = _frame(
+        session,
+        sa.select(Enterprise.uscc, n.kind, n.occurred_on, n.cleared_on).join(Enterprise),
+        {"uscc": pl.String, "kind": pl.String, "occurred_on": pl.Date, "cleared_on": pl.Date},
+    )
+    return {"enterprises": ent.drop("id"), "panel": panel, "qualifications": quals, "negatives": negs}
+
+
+def create_round(session: Session, **meta: Any) -> ScoringRound:
+    row = ScoringRound(created_at=datetime.now(UTC), **meta)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def save_reference(session: Session, round_id: int, ref: Reference) -> None:
+    rows = []
+    for group, per_ind in ref.quantiles.items():
+        for ind, q in per_ind.items():
+            rows.append(
+                {
+                    "round_id": round_id,
+                    "peer_group": group,
+                    "indicator": ind,
+                    "group_size": ref.group_sizes[group],
+                    "value_count": ref.value_counts[group][ind],
+                    "quantiles_json": None if q is None else json.dumps([float(v) for v in q]),
+                }
+            )
+    if rows:
+        session.execute(sa.insert(ScoringReference), rows)
+
+
+def load_reference(session: Session, rnd: ScoringRound) -> Reference:
+    ref = Reference(k_points=rnd.quantile_points, levels=json.loads(rnd.levels_json))
+    rows = session.execute(sa.select(ScoringReference).where(ScoringReference.round_id == rnd.id)).scalars()
+    for r in rows:
+        ref.quantiles.setdefault(r.peer_group, {})[r.indicator] = (
+            None if r.quantiles_json is None else np.array(json.loads(r.quantiles_json), dtype=np.float64)
+        )
+        ref.group_sizes[r.peer_group] = r.group_size
+        ref.value_counts.setdefault(r.peer_group, {})[r.indicator] = r.value_count
+    return ref
+
+
+def save_results(session: Session, round_id: int, results: pl.DataFrame, group_ids: list[str]) -> None:
+    from innopoints.adapters.analytics.columns import group_col
+
+    groups = results.select([pl.col(group_col(g)) for g in group_ids]).rows()
+    cols = ["uscc", "stage", "peer_group", "points_centi", "base_centi", "bonus_points", "penalty_points",
+            "peer_rank", "peer_size", "city_rank", "percentile_bp", *LIST_COLUMNS, "ladder_stage",
+            "tech_sme_score", "tech_sme_qualified"]
+    rows = []
+    for values, gs in zip(results.select(cols).rows(), groups, strict=True):
+        row = dict(zip(cols, values, strict=True))
+        row["round_id"] = round_id
+        row["group_scores_json"] = json.dumps(dict(zip(group_ids, gs, strict=True)))
+        rows.append(row)
+    for start in range(0, len(rows), 5000):
+        session.execute(sa.insert(ScoringResult), rows[start : start + 5000])
+
+
+def get_round(session: Session, round_id: int) -> ScoringRound:
+    rnd = session.get(ScoringRound, round_id)
+    if rnd is None:
+        raise NotFound(f"评价批次 {round_id} 不存在 (scoring round {round_id} not found)")
+    return rnd
+
+
+def load_results(session: Session, round_id: int) -> pl.DataFrame:
+    r = ScoringResult
+    query = sa.select(
+        r.uscc, r.stage, r.peer_group, r.points_centi, r.peer_rank, r.peer_size, r.city_rank, r.percentile_bp,
+        r.ladder_stage, r.tech_sme_qualified,
+    ).where(r.round_id == round_id)
+    return _frame(
+        session,
+        query,
+        {"uscc": pl.String, "stage": pl.String, "peer_group": pl.String, "points_centi": pl.Int64,
+         "peer_rank": pl.Int64, "peer_size": pl.Int64, "city_rank": pl.Int64, "percentile_bp": pl.Int64,
+         "ladder_stage": pl.String, "tech_sme_qualified": pl.Boolean},
+    )
+
+
+def list_rounds(session: Session) -> list[ScoringRound]:
+    return list(session.execute(sa.select(ScoringRound).order_by(ScoringRound.id)).scalars())
