@@ -25,7 +25,7 @@ def _rows(n: int, *, bad_every: int = 0) -> list[list[str]]:
     for i in range(n):
         employees = "-1" if bad_every and i % bad_every == 0 else str(10 + i % 90)
         rows.append([build("9", "1", "210112", f"MA{i:07d}"), f"沈阳测试{i}有限公司", "2024", "2018-01-02",
-                     "浑南区", "新材料", "否", employees, "5", f"{i % 1000}.25", "9000000"])
+                     "浑南区", "新材料", "否", employees, "5", f"{i % 1000}.25", "99999999"])
     return rows
 
 
@@ -88,10 +88,10 @@ def test_template_command_writes_both_formats(db_url: str, tmp_path: Path) -> No
 
 @pytest.mark.slow
 def test_import_killed_mid_write_leaves_no_trace_and_rerun_succeeds(db_url: str, tmp_path: Path) -> None:
-    path = _write(tmp_path / "big.csv", _rows(30_000))  # 120,000 values: the kill lands between insert chunks
-    killed = _run(db_url, tmp_path, "import", str(path), extra_env={FAULT_KILL_ENV: "50000"})
+    path = _write(tmp_path / "big.csv", _rows(15_000))  # 60,000 values: the kill lands between two insert chunks
+    killed = _run(db_url, tmp_path, "import", str(path), extra_env={FAULT_KILL_ENV: "25000"})
     assert killed.returncode == -signal.SIGKILL
     assert _counts(db_url) == {"import_batch": 0, "enterprise": 0, "indicator_revision": 0, "quarantined_row": 0}
     rerun = _run(db_url, tmp_path, "import", str(path))
     assert rerun.returncode == 0, rerun.stderr
-    assert _counts(db_url) == {"import_batch": 1, "enterprise": 30_000, "indicator_revision": 120_000, "quarantined_row": 0}
+    assert _counts(db_url) == {"import_batch": 1, "enterprise": 15_000, "indicator_revision": 60_000, "quarantined_row": 0}

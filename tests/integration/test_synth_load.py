@@ -61,3 +61,29 @@ def test_loading_twice_is_refused(container: Container) -> None:
     load_city(container.engine, generate_city(SynthConfig(seed=3, enterprises=50)))
     with pytest.raises(UserError, match="不是空库|not empty"):
         ensure_empty(container.engine)
+
+
+def test_cli_loads_then_if_empty_skips(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from innopoints.bootstrap import default_container
+    from innopoints.cli import app
+    from innopoints.settings import get_settings
+
+    monkeypatch.setenv("INNOPOINTS_DATABASE_URL", db_url)
+    get_settings.cache_clear()
+    default_container.cache_clear()
+    try:
+        runner = CliRunner()
+        first = runner.invoke(app, ["synth", "--enterprises", "80", "--seed", "2"])
+        assert first.exit_code == 0, first.output
+        again = runner.invoke(app, ["synth", "--if-empty"])
+        assert again.exit_code == 0 and "nothing to do" in again.output
+        refused = runner.invoke(app, ["synth", "--enterprises", "80"], standalone_mode=False)
+        assert isinstance(refused.exception, UserError)
+        with default_container().engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT COUNT(*) FROM enterprise WHERE exit_date IS NULL")).scalar_one() == 80
+    finally:
+        default_container().engine.dispose()
+        get_settings.cache_clear()
+        default_container.cache_clear()

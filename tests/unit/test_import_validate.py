@@ -67,6 +67,15 @@ def test_too_many_decimals_negative_values_and_fractional_counts(tmp_path: Path)
     assert v.bad_row_numbers == [2]
 
 
+def test_empty_cells_mean_no_value_and_zero_means_zero(tmp_path: Path) -> None:
+    v = _validate(
+        tmp_path, ["统一社会信用代码", "年度", "职工总数（人）", "研发费用（元）"], [[A, "2024", "", "0"]], existing=(A,)
+    )
+    assert _errors(v) == []
+    assert v.good.row(0, named=True)["employees"] is None
+    assert v.good.row(0, named=True)["rd_expense"] == 0
+
+
 def test_whole_numbers_with_zero_decimals_are_accepted(tmp_path: Path) -> None:
     v = _validate(tmp_path, ["统一社会信用代码", "年度", "职工总数（人）"], [[A, "2024", "12.00"]], existing=(A,))
     assert _errors(v) == [] and v.good["employees"].to_list() == [1200]

@@ -134,7 +134,7 @@ def append_values(
 VALUE_SCHEMA = {"enterprise_id": pl.Int64, "year": pl.Int64, "indicator": pl.String, "value_centi": pl.Int64}
 _KEY = ["enterprise_id", "year", "indicator"]
 _LOOKUP_CHUNK = 900
-_INSERT_CHUNK = 100_000
+_INSERT_CHUNK = 50_000
 
 
 def append_frame(

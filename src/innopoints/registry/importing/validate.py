@@ -137,7 +137,8 @@ def validate_table(
         text = text.with_columns(e for _, check in checks.values() if level < len(check.stages) for e in check.stages[level])
     text = text.with_columns(check.error.alias(f"__e_{key}") for key, (_, check) in checks.items())
     parsed = text.with_columns(
-        pl.when(pl.col(f"__e_{key}").is_null()).then(check.value).alias(f"__v_{key}") for key, (_, check) in checks.items()
+        pl.when(pl.col(f"__e_{key}").is_null() & pl.col(key).is_not_null()).then(check.value).alias(f"__v_{key}")
+        for key, (_, check) in checks.items()
     )
     errors = [
         _errors_of(parsed, key, col.header, pl.col(f"__e_{key}"), check.expected)

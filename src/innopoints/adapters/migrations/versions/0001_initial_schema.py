@@ -21,8 +21,13 @@ CREATE VIEW indicator_current AS
 SELECT r.id, r.enterprise_id, r.year, r.indicator, r.value_centi, r.source, r.source_ref,
        r.batch_id, r.recorded_at, r.recorded_by, r.is_synthetic
 FROM indicator_revision r
-JOIN (SELECT MAX(id) AS id FROM indicator_revision GROUP BY enterprise_id, year, indicator) latest
-  ON latest.id = r.id
+WHERE NOT EXISTS (
+    SELECT 1 FROM indicator_revision newer
+    WHERE newer.enterprise_id = r.enterprise_id
+      AND newer.year = r.year
+      AND newer.indicator = r.indicator
+      AND newer.id > r.id
+)
 """
 
 
