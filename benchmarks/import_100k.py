@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pstats
 import sys
 import tempfile
@@ -44,7 +45,9 @@ def _yuan_text(fen: np.ndarray) -> pl.Series:
     series = pl.Series(fen)
     sign = pl.Series(np.where(fen < 0, "-", ""))
     absolute = series.abs()
-    return (sign + (absolute // 100).cast(pl.String) + "." + (absolute % 100).cast(pl.String).str.zfill(2)).alias("x")
+    return (
+        sign + (absolute // 100).cast(pl.String) + "." + (absolute % 100).cast(pl.String).str.zfill(2)
+    ).alias("x")
 
 
 def generate(rows: int, seed: int = SEED) -> pl.DataFrame:
@@ -140,46 +143,53 @@ def write_files(frame: pl.DataFrame, directory: Path, formats: list[str]) -> dic
     return paths
 
 
-def time_import(path: Path, directory: Path, profile: bool) -> tuple[float, object]:
+def time_import(path: Path, directory: Path, profile: bool) -> tuple[float, float, object]:
     db = directory / f"bench-{path.suffix[1:]}.db"
     engine = make_engine(f"sqlite:///{db}")
     upgrade(engine)
     sessions = session_factory(engine)
     profiler = cProfile.Profile() if profile else None
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     if profiler:
         profiler.enable()
     result = run_import(sessions, path, source="statistics")
     if profiler:
         profiler.disable()
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     if profiler:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
     engine.dispose()
-    return elapsed, result
+    return elapsed, cpu, result
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--only", choices=["csv", "xlsx"])
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     formats = [args.only] if args.only else ["csv", "xlsx"]
     ok = True
+    print(
+        f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (other work slows wall time)"
+    )
     with tempfile.TemporaryDirectory(prefix="innopoints-bench-") as tmp:
         directory = Path(tmp)
         t0 = time.perf_counter()
         frame = generate(args.rows)
         paths = write_files(frame, directory, formats)
-        print(f"generated {args.rows:,} rows × {frame.width} columns in {time.perf_counter() - t0:.1f} s (not timed)")
+        print(
+            f"generated {args.rows:,} rows × {frame.width} columns in {time.perf_counter() - t0:.1f} s (not timed)"
+        )
         for fmt in formats:
-            elapsed, result = time_import(paths[fmt], directory, args.profile)
+            elapsed, cpu, result = time_import(paths[fmt], directory, args.profile)
             bar = BARS[fmt] * args.rows / 100_000
             verdict = "PASS" if elapsed <= bar and result.rows_quarantined == 0 else "FAIL"  # type: ignore[attr-defined]
             ok = ok and verdict == "PASS"
             print(
-                f"{fmt.upper():4s} {elapsed:6.2f} s  (bar {bar:.0f} s)  {verdict}  "
+                f"{fmt.upper():4s} {elapsed:6.2f} s wall, {cpu:6.2f} s CPU  (bar {bar:.0f} s)  {verdict}  "
                 f"rows={result.rows_total:,} accepted={result.rows_accepted:,} "  # type: ignore[attr-defined]
                 f"enterprises={result.enterprises_created:,} values={result.values_changed:,}"  # type: ignore[attr-defined]
             )

@@ -38,7 +38,11 @@ def test_xlsx_template_has_instructions_for_every_column(tmp_path: Path) -> None
     assert headers == [c.header for c in template_columns()]
     described = {row[0] for row in book[INSTRUCTIONS_SHEET].iter_rows(values_only=True) if row and row[0]}
     assert set(headers) <= described
-    rules = {row[0]: row[4] for row in book[INSTRUCTIONS_SHEET].iter_rows(values_only=True) if row and row[0] in headers}
+    rules = {
+        row[0]: row[4]
+        for row in book[INSTRUCTIONS_SHEET].iter_rows(values_only=True)
+        if row and row[0] in headers
+    }
     assert "万元" in rules["研发费用（元）"] and "浑南区" in rules["所属区县"]
 
 
@@ -49,9 +53,19 @@ def test_filled_xlsx_template_round_trips_into_the_registry(container: Container
     sheet = book["企业数据"]
     headers = [c.value for c in sheet[1]]
     code = build("9", "1", "210113", "MA0000042")
-    values = {"统一社会信用代码": code, "企业名称": "沈阳模板测试有限公司", "年度": 2025, "注册日期": "2020-06-30",
-              "所属区县": "沈北新区", "产业集群": "现代农业", "是否上市": "否", "职工总数（人）": 48,
-              "研发费用（元）": 1234567.89, "成本费用支出总额（元）": 9876543.21, "净利润（元）": -2500.5}
+    values = {
+        "统一社会信用代码": code,
+        "企业名称": "沈阳模板测试有限公司",
+        "年度": 2025,
+        "注册日期": "2020-06-30",
+        "所属区县": "沈北新区",
+        "产业集群": "现代农业",
+        "是否上市": "否",
+        "职工总数（人）": 48,
+        "研发费用（元）": 1234567.89,
+        "成本费用支出总额（元）": 9876543.21,
+        "净利润（元）": -2500.5,
+    }
     sheet.append([values.get(h) for h in headers])
     book.save(path)
     result = run_import(container, path)

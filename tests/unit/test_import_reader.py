@@ -16,7 +16,10 @@ ROW = "91210112MA0000001W,沈阳甲科技有限公司,2024\r\n"
 
 
 def test_utf8_with_and_without_bom(tmp_path: Path) -> None:
-    for name, data in (("bom.csv", codecs.BOM_UTF8 + (HEADER + ROW).encode()), ("plain.csv", (HEADER + ROW).encode())):
+    for name, data in (
+        ("bom.csv", codecs.BOM_UTF8 + (HEADER + ROW).encode()),
+        ("plain.csv", (HEADER + ROW).encode()),
+    ):
         path = tmp_path / name
         path.write_bytes(data)
         table = read_table(path)

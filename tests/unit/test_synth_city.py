@@ -52,9 +52,13 @@ def test_ladder_tiers(city: City) -> None:
     active = city.enterprises.filter(pl.col("exit_date").is_null())
     tiers = dict(active.drop_nulls("ladder_tier").group_by("ladder_tier").len().iter_rows())
     assert sum(tiers.values()) == 2_853
-    assert tiers["eaglet"] > tiers["gazelle"] > tiers.get("seed_unicorn", 0) + tiers.get("potential_unicorn", 0)
+    assert (
+        tiers["eaglet"] > tiers["gazelle"] > tiers.get("seed_unicorn", 0) + tiers.get("potential_unicorn", 0)
+    )
     assert 1 <= tiers["unicorn"] <= 5
-    ages = active.filter(pl.col("ladder_tier") == "unicorn").select(2025 - pl.col("registration_date").dt.year())
+    ages = active.filter(pl.col("ladder_tier") == "unicorn").select(
+        2025 - pl.col("registration_date").dt.year()
+    )
     assert ages.to_series().max() <= 10
     assert not active.filter(pl.col("ladder_tier") == "unicorn")["listed"].any()
 
@@ -67,7 +71,9 @@ def test_high_tech_and_tech_sme(city: City, panel: pl.DataFrame) -> None:
     assert (certs["expires_on"] - certs["granted_on"]).dt.total_days().is_between(1093, 1096).all()
     sme = city.qualifications.filter(pl.col("kind") == "tech_sme").select("enterprise_id", "year")
     assert 5_000 < sme.filter(pl.col("year") == 2025).height < 20_000
-    ref = sme.join(ent.select("id", "uscc"), left_on="enterprise_id", right_on="id").with_columns(ref_year=pl.col("year") - 1)
+    ref = sme.join(ent.select("id", "uscc"), left_on="enterprise_id", right_on="id").with_columns(
+        ref_year=pl.col("year") - 1
+    )
     rows = ref.join(panel, left_on=["uscc", "ref_year"], right_on=["uscc", "year"])
     assert rows.height == sme.height
     assert (rows["employees"] <= 500 * 100).all()
@@ -94,7 +100,9 @@ def test_panel_plausibility(panel: pl.DataFrame) -> None:
 
 
 def test_growth_has_signal_without_being_deterministic(panel: pl.DataFrame) -> None:
-    wide = panel.select("uscc", "year", "sales_revenue").pivot(on="year", index="uscc", values="sales_revenue")
+    wide = panel.select("uscc", "year", "sales_revenue").pivot(
+        on="year", index="uscc", values="sales_revenue"
+    )
     wide = wide.drop_nulls().filter(pl.all_horizontal(pl.exclude("uscc") > 100_000 * 100))
     early = np.log(wide["2023"].to_numpy() / wide["2022"].to_numpy())
     late = np.log(wide["2025"].to_numpy() / wide["2024"].to_numpy())
@@ -124,7 +132,9 @@ def test_transfer_entities(city: City) -> None:
     assert ach["title"].n_unique() > 0.9 * ach.height
     assert set(ach["transfer_mode"].unique()) == {"transfer", "license", "equity", "joint_development"}
     assert ach["trl"].is_between(1, 9).all() and ach["pay_after_use"].any()
-    assert 900 <= t["broker"].height <= 1_100 and t["broker"]["certificate_no"].n_unique() == t["broker"].height
+    assert (
+        900 <= t["broker"].height <= 1_100 and t["broker"]["certificate_no"].n_unique() == t["broker"].height
+    )
     assert t["expert"]["is_tech_commissioner"].any()
     assert t["bank"].height == 17
 
@@ -139,10 +149,14 @@ def test_contracts_and_loans(city: City, panel: pl.DataFrame) -> None:
         city.enterprises.select("id", "uscc"), left_on="seller_enterprise_id", right_on="id"
     )
     per_firm = seller.group_by("uscc", year=pl.col("decided_on").dt.year()).agg(pl.col("amount_fen").sum())
-    joined = per_firm.join(panel.select("uscc", pl.col("year").cast(pl.Int32), "tech_contract_turnover"), on=["uscc", "year"])
+    joined = per_firm.join(
+        panel.select("uscc", pl.col("year").cast(pl.Int32), "tech_contract_turnover"), on=["uscc", "year"]
+    )
     assert joined.height == per_firm.height
     assert (joined["amount_fen"] == joined["tech_contract_turnover"]).all()
-    loans = city.tables["loan"].filter(pl.col("disbursed_on").is_not_null() & (pl.col("product_type") == "points_credit"))
+    loans = city.tables["loan"].filter(
+        pl.col("disbursed_on").is_not_null() & (pl.col("product_type") == "points_credit")
+    )
     assert abs(loans["amount_fen"].sum() - 2_500_000_000 * 100) <= 0.02 * 2_500_000_000 * 100
 
 

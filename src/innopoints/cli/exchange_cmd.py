@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import ClassVar
 
 import typer
 
 from innopoints.errors import UserError
+from innopoints.registry.importing.model import Phase, ProgressFn
 
 _SHOWN_ERRORS = 10
 
@@ -30,7 +32,9 @@ def register(app: typer.Typer) -> None:
             False, "--all-or-nothing", help="任一行有错则全部不导入 (commit nothing if any row is bad)"
         ),
         report: Path | None = typer.Option(
-            None, "--report", help="错误报告路径 .csv 或 .xlsx (per-cell error report; default under data_dir/reports)"
+            None,
+            "--report",
+            help="错误报告路径 .csv 或 .xlsx (per-cell error report; default under data_dir/reports)",
         ),
         dry_run: bool = typer.Option(False, "--dry-run", help="只校验不写入 (validate and report only)"),
     ) -> None:
@@ -46,9 +50,18 @@ def register(app: typer.Typer) -> None:
         console = Console()
         container = default_container()
         with _progress(console) as progress_fn:
-            result = run_import(container, file, source=source, all_or_nothing=all_or_nothing, dry_run=dry_run, progress=progress_fn)
+            result = run_import(
+                container,
+                file,
+                source=source,
+                all_or_nothing=all_or_nothing,
+                dry_run=dry_run,
+                progress=progress_fn,
+            )
         if result.errors:
-            target = report or default_report_path(container.settings.data_dir, result.batch_id, datetime.now())
+            target = report or default_report_path(
+                container.settings.data_dir, result.batch_id, datetime.now()
+            )
             result.report_path = write_error_report(result.errors, target)
         _print_summary(console, result)
         raise typer.Exit(result.exit_code)
@@ -74,7 +87,11 @@ def register(app: typer.Typer) -> None:
 class _progress:
     """A Rich progress bar fed by the import service's ``progress(phase, done, total)`` callback."""
 
-    LABELS = {"parse": "读取文件 (parse)", "validate": "校验 (validate)", "write": "写入数据库 (write)"}
+    LABELS: ClassVar[dict[str, str]] = {
+        "parse": "读取文件 (parse)",
+        "validate": "校验 (validate)",
+        "write": "写入数据库 (write)",
+    }
 
     def __init__(self, console: object) -> None:
         from rich.console import Console
@@ -82,19 +99,23 @@ class _progress:
 
         assert isinstance(console, Console)
         self.bar = Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=console, transient=True,
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
         )
         self.tasks: dict[str, object] = {}
 
-    def __enter__(self) -> object:
+    def __enter__(self) -> ProgressFn:
         self.bar.start()
         return self.update
 
     def __exit__(self, *exc: object) -> None:
         self.bar.stop()
 
-    def update(self, phase: str, done: int, total: int) -> None:
+    def update(self, phase: Phase, done: int, total: int) -> None:
         from rich.progress import TaskID
 
         if phase not in self.tasks:
@@ -122,7 +143,10 @@ def _print_summary(console: object, result: object) -> None:
     summary.add_column(style="bold")
     summary.add_column()
     rows = [
-        ("文件 (file)", f"{result.file_name}（{result.file_format.upper()}{'，' + result.encoding if result.encoding else ''}）"),
+        (
+            "文件 (file)",
+            f"{result.file_name}（{result.file_format.upper()}{'，' + result.encoding if result.encoding else ''}）",
+        ),
         ("数据来源 (source)", f"{result.source}（{source_label(result.source)}）"),
         ("状态 (status)", status),
         ("批次 (batch)", str(result.batch_id) if result.batch_id is not None else "—"),
@@ -138,7 +162,9 @@ def _print_summary(console: object, result: object) -> None:
     console.print(summary)
     if not result.errors:
         return
-    errors = Table(title=f"前{min(_SHOWN_ERRORS, len(result.errors))}条错误（共{len(result.errors):,}条）(first errors)")
+    errors = Table(
+        title=f"前{min(_SHOWN_ERRORS, len(result.errors))}条错误（共{len(result.errors):,}条）(first errors)"
+    )
     for header in ("行号", "列名", "原始值", "期望", "错误说明"):
         errors.add_column(header, overflow="fold")
     for e in result.errors[:_SHOWN_ERRORS]:

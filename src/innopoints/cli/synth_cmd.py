@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -10,7 +10,7 @@ import typer
 from innopoints.errors import UserError
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     db = "db"
     parquet = "parquet"
 
@@ -19,17 +19,27 @@ def register(app: typer.Typer) -> None:
     @app.command("synth")
     def synth(
         seed: int = typer.Option(None, "--seed", help="随机种子 (seed); 默认固定 (fixed default)."),
-        enterprises: int = typer.Option(None, "--enterprises", help="2025年在册科技型企业数 (active firms; default 30083)."),
-        output: OutputFormat = typer.Option(OutputFormat.db, "--format", help="db: 载入数据库; parquet: 写文件到 --out."),
-        out: Path = typer.Option(None, "--out", help="Parquet 输出目录 (output directory for --format parquet)."),
-        if_empty: bool = typer.Option(False, "--if-empty", help="库中已有企业时什么也不做 (skip if enterprises exist)."),
+        enterprises: int = typer.Option(
+            None, "--enterprises", help="2025年在册科技型企业数 (active firms; default 30083)."
+        ),
+        output: OutputFormat = typer.Option(
+            OutputFormat.db, "--format", help="db: 载入数据库; parquet: 写文件到 --out."
+        ),
+        out: Path = typer.Option(
+            None, "--out", help="Parquet 输出目录 (output directory for --format parquet)."
+        ),
+        if_empty: bool = typer.Option(
+            False, "--if-empty", help="库中已有企业时什么也不做 (skip if enterprises exist)."
+        ),
     ) -> None:
         """生成合成沈阳城市数据 (build the seeded synthetic city; every row is marked is_synthetic)."""
         from innopoints.synth.calibration import DEFAULT_SEED
         from innopoints.synth.city import MAX_ENTERPRISES, SynthConfig
 
         if enterprises is not None and not 1 <= enterprises <= MAX_ENTERPRISES:
-            raise UserError(f"--enterprises 须在 1 到 {MAX_ENTERPRISES:,} 之间 (must be 1..{MAX_ENTERPRISES:,}), 实际为 {enterprises}")
+            raise UserError(
+                f"--enterprises 须在 1 到 {MAX_ENTERPRISES:,} 之间 (must be 1..{MAX_ENTERPRISES:,}), 实际为 {enterprises}"
+            )
         config = SynthConfig(seed=DEFAULT_SEED if seed is None else seed, enterprises=enterprises)
         if output is OutputFormat.parquet:
             if out is None:

@@ -110,7 +110,9 @@ class _XlsxCells:
         elif isinstance(value, datetime):
             sheet.write_datetime(row, col, value.replace(tzinfo=None), self.fmt("yyyy-mm-dd hh:mm:ss"))
         elif isinstance(value, date):
-            sheet.write_datetime(row, col, datetime(value.year, value.month, value.day), self.fmt("yyyy-mm-dd"))
+            sheet.write_datetime(
+                row, col, datetime(value.year, value.month, value.day), self.fmt("yyyy-mm-dd")
+            )
         else:
             sheet.write_string(row, col, str(value))  # write_string never runs a formula
 
@@ -138,7 +140,9 @@ def _write_xlsx(target: IO[bytes], columns: Columns, rows: Iterable[Mapping[str,
     workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_numbers": False})
     try:
         sheet = workbook.add_worksheet("数据")
-        header_format = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
+        header_format = workbook.add_format(
+            {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True}
+        )
         for col, (_, header) in enumerate(columns):
             sheet.set_column(col, col, min(_MAX_COLUMN_WIDTH, max(10, _display_width(header) + 2)))
         sheet.freeze_panes(1, 0)

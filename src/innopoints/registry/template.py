@@ -61,7 +61,11 @@ def template_columns(region: Region | None = None) -> list[TemplateColumn]:
         rule += "；不能为负数" if field.min == 0 else "；可以为负数"
         if field.code in cross:
             rule += f"；不能大于“{fields[cross[field.code]].name_zh}”"
-        out.append(TemplateColumn(field.header, "选填", "金额" if field.kind == "money" else "整数", field.unit, rule))
+        out.append(
+            TemplateColumn(
+                field.header, "选填", "金额" if field.kind == "money" else "整数", field.unit, rule
+            )
+        )
     out.append(TemplateColumn(REMARK_HEADER, "选填", "文本", "", "备注说明，导入时忽略"))
     return out
 
@@ -95,8 +99,12 @@ def _xlsx(columns: list[TemplateColumn]) -> bytes:
 
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
-    required = workbook.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1, "text_wrap": True, "valign": "top"})
+    header = workbook.add_format(
+        {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}
+    )
+    required = workbook.add_format(
+        {"bold": True, "bg_color": "#FCE4D6", "border": 1, "text_wrap": True, "valign": "top"}
+    )
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
 
     data = workbook.add_worksheet(DATA_SHEET)
@@ -114,13 +122,24 @@ def _xlsx(columns: list[TemplateColumn]) -> bytes:
             options.write_column(1, option_col, spec.options)
             source = f"={OPTIONS_SHEET}!${letter}$2:${letter}${len(spec.options) + 1}"
             data.data_validation(
-                1, col, 1_048_575, col,
-                {"validate": "list", "source": source, "error_title": spec.header, "error_message": spec.rule},
+                1,
+                col,
+                1_048_575,
+                col,
+                {
+                    "validate": "list",
+                    "source": source,
+                    "error_title": spec.header,
+                    "error_message": spec.rule,
+                },
             )
             option_col += 1
         elif spec.kind in ("金额", "整数") and spec.header != "年度":
             data.data_validation(
-                1, col, 1_048_575, col,
+                1,
+                col,
+                1_048_575,
+                col,
                 {"validate": "any", "input_title": spec.header[:32], "input_message": spec.rule[:255]},
             )
     options.hide()

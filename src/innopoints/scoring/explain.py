@@ -62,10 +62,13 @@ class Explanation:
 
 
 def _display(ind_kind: str, value: float | None) -> Decimal | None:
+    """A reference-scale value in the indicator's unit: ratios and growth in %, amounts from hundredths."""
     if value is None:
         return None
     d = Decimal(repr(value))
-    return d * 100 if ind_kind in ("ratio", "growth") else d
+    if ind_kind == "qualifications":
+        return d
+    return d * 100 if ind_kind in ("ratio", "growth") else d / SCALE
 
 
 def _bonus(rb: PointsRulebook, firm: FirmInput) -> tuple[list[Adjustment], int]:
@@ -104,8 +107,8 @@ def explain(rb: PointsRulebook, reference: Reference, firm: FirmInput, year: int
             qs = [float(v) for v in q]
             _, micro = percentile_scalar(qs, x, ind.interpolate == "log")
             pos = bisect.bisect_left(qs, x)
-            low_q = Decimal(repr(qs[pos - 1])) if pos > 0 else None
-            high_q = Decimal(repr(qs[pos])) if pos < len(qs) else None
+            low_q = _display(ind.kind, qs[pos - 1]) if pos > 0 else None
+            high_q = _display(ind.kind, qs[pos]) if pos < len(qs) else None
         weight = rb.weight(stage.id, ind)
         w10 = int(weight * 10)
         weighted_sum += w10 * micro
@@ -127,7 +130,9 @@ def explain(rb: PointsRulebook, reference: Reference, firm: FirmInput, year: int
         )
     to_points = Decimal(10 * MICRO)
     base = (Decimal(weighted_sum) / to_points).quantize(CENT, rounding=ROUND_HALF_UP)
-    groups = {g: (Decimal(s) / to_points).quantize(CENT, rounding=ROUND_HALF_UP) for g, s in group_sums.items()}
+    groups = {
+        g: (Decimal(s) / to_points).quantize(CENT, rounding=ROUND_HALF_UP) for g, s in group_sums.items()
+    }
     bonus_items, bonus = _bonus(rb, firm)
     pen_items, penalty = _penalties(rb, firm)
     total = min(max(base + bonus - penalty, Decimal(0)), Decimal(rb.weights.max_points))

@@ -35,12 +35,13 @@ def sum_fields(values: dict[str, int | None], codes: list[str]) -> int | None:
 
 
 def indicator_value(ind: Indicator, firm: FirmInput) -> float | None:
-    """The indicator's raw value in natural units (元, count, or a fraction for ratios and growth)."""
+    """The indicator's value on its reference scale: hundredths of 元 or of a count for ``value`` kinds
+    (kept exact; percentiles do not depend on the unit), a fraction for ratios and growth."""
     if ind.kind == "qualifications":
         return float(sum(1 for q in ind.qualifications if q in firm.qualifications))
     cur = sum_fields(firm.current, ind.fields)
     if ind.kind == "value":
-        return None if cur is None else float(cur) / float(SCALE)
+        return None if cur is None else float(cur)  # hundredths: exact, no division
     if ind.kind == "ratio":
         den = sum_fields(firm.current, ind.denominator)
         if cur is None or den is None or den <= 0:
@@ -76,7 +77,7 @@ def stage_of(stages: list[Stage], firm: FirmInput, year: int) -> Stage:
         if not stage.conditions:
             return stage
         results = [condition_holds(c, firm, year) for c in stage.conditions]
-        if (any(results) if stage.match == "any" else all(results)):
+        if any(results) if stage.match == "any" else all(results):
             return stage
     raise ValueError("stages.yaml has no catch-all stage")
 

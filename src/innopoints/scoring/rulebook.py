@@ -119,7 +119,9 @@ def _cross_check(rb: dict[str, Any]) -> None:
                 f"积分规则文件 weights.yaml 键 stages.{stage}.total: {sw.total} ≠ max_points {weights.max_points}"
             )
         if set(sw.groups) != set(by_group):
-            raise RulebookError(f"积分规则文件 weights.yaml 键 stages.{stage}.groups: 须列出全部一级指标 {sorted(by_group)}")
+            raise RulebookError(
+                f"积分规则文件 weights.yaml 键 stages.{stage}.groups: 须列出全部一级指标 {sorted(by_group)}"
+            )
         group_sum = sum((g.total for g in sw.groups.values()), Decimal(0))
         if group_sum != sw.total:
             raise RulebookError(

@@ -63,7 +63,9 @@ class Indicator(Strict):
             raise ValueError(f"kind {self.kind} needs `fields`")
         if (self.kind == "ratio") != bool(self.denominator):
             raise ValueError("`denominator` is required for kind ratio and only there")
-        if self.interpolate == "log" and (self.kind in ("ratio", "growth") or self.direction == "lower_better"):
+        if self.interpolate == "log" and (
+            self.kind in ("ratio", "growth") or self.direction == "lower_better"
+        ):
             raise ValueError("interpolate: log is only allowed for non-negative, higher_better values")
         return self
 

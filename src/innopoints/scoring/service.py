@@ -21,9 +21,26 @@ from innopoints.scoring.reference import Reference
 from innopoints.scoring.rulebook import PointsRulebook
 
 Engine = Literal["polars", "spark"]
-OUTPUT_COLUMNS = ["uscc", "points", "points_centi", "stage", "peer_group", "peer_rank", "peer_size", "city_rank",
-                  "percentile_bp", "top5", "top10", "top20", "ladder_stage", "tech_sme_score", "tech_sme_qualified",
-                  "bonus_points", "penalty_points", "base_centi"]
+OUTPUT_COLUMNS = [
+    "uscc",
+    "points",
+    "points_centi",
+    "stage",
+    "peer_group",
+    "peer_rank",
+    "peer_size",
+    "city_rank",
+    "percentile_bp",
+    "top5",
+    "top10",
+    "top20",
+    "ladder_stage",
+    "tech_sme_score",
+    "tech_sme_qualified",
+    "bonus_points",
+    "penalty_points",
+    "base_centi",
+]
 
 
 @dataclass(frozen=True)
@@ -37,8 +54,9 @@ class RoundOutcome:
     input_sha256: str
 
 
-def score_frame(firms: pl.DataFrame, rb: PointsRulebook, year: int, engine: Engine,
-                reference: Reference | None = None) -> tuple[pl.DataFrame, Reference]:
+def score_frame(
+    firms: pl.DataFrame, rb: PointsRulebook, year: int, engine: Engine, reference: Reference | None = None
+) -> tuple[pl.DataFrame, Reference]:
     if engine == "spark":
         from innopoints.adapters.analytics import spark_engine
 
@@ -54,12 +72,33 @@ def _check_lists(rb: PointsRulebook) -> None:
         raise UserError(f"榜单 {unknown} 无法存储 (lists must be among {list(repo.LIST_COLUMNS)})")
 
 
-def _store(session: Session, rb: PointsRulebook, region: str, year: int, engine: Engine, kind: str, ref_text: str,
-           sha: str, snapshot: str | None, results: pl.DataFrame, reference: Reference) -> int:
+def _store(
+    session: Session,
+    rb: PointsRulebook,
+    region: str,
+    year: int,
+    engine: Engine,
+    kind: str,
+    ref_text: str,
+    sha: str,
+    snapshot: str | None,
+    results: pl.DataFrame,
+    reference: Reference,
+) -> int:
     rnd = repo.create_round(
-        session, year=year, region=region, rulebook_hash=rb.version_hash, engine=engine, input_kind=kind,
-        input_ref=ref_text, input_sha256=sha, snapshot_path=snapshot, quantile_points=reference.k_points,
-        levels_json=json.dumps(reference.levels), firms=results.height, note="",
+        session,
+        year=year,
+        region=region,
+        rulebook_hash=rb.version_hash,
+        engine=engine,
+        input_kind=kind,
+        input_ref=ref_text,
+        input_sha256=sha,
+        snapshot_path=snapshot,
+        quantile_points=reference.k_points,
+        levels_json=json.dumps(reference.levels),
+        firms=results.height,
+        note="",
     )
     repo.save_reference(session, rnd.id, reference)
     repo.save_results(session, rnd.id, results, [g.id for g in rb.indicators.groups])
@@ -76,22 +115,39 @@ def run_panel_round(folder: Path, year: int, rb: PointsRulebook, engine: Engine 
     return RoundOutcome(None, year, results.height, results, reference, rb.version_hash, src.sha256)
 
 
-def run_db_round(sessions: sessionmaker[Session], data_dir: Path, region: str, year: int, rb: PointsRulebook,
-                 engine: Engine = "polars") -> RoundOutcome:
+def run_db_round(
+    sessions: sessionmaker[Session],
+    data_dir: Path,
+    region: str,
+    year: int,
+    rb: PointsRulebook,
+    engine: Engine = "polars",
+) -> RoundOutcome:
     """A round over the operational store, frozen with its input snapshot under data_dir/rounds/<id>/."""
     _check_lists(rb)
     with unit_of_work(sessions) as session:
         src = repo.read_inputs(session, year, rb.panel_fields_used())
-    firms = build_firm_frame(rb, year, src["enterprises"], src["panel"], src["qualifications"], src["negatives"])
+    firms = build_firm_frame(
+        rb, year, src["enterprises"], src["panel"], src["qualifications"], src["negatives"]
+    )
     if firms.height == 0:
         raise UserError(f"{year} 年数据库中没有在营企业 (no active firms in the database for {year})")
     results, reference = score_frame(firms, rb, year, engine)
     with unit_of_work(sessions) as session:
         rnd = repo.create_round(
-            session, year=year, region=region, rulebook_hash=rb.version_hash, engine=engine,
-            input_kind="database", input_ref="indicator_revision (latest revision per key)", input_sha256="",
-            snapshot_path=None, quantile_points=reference.k_points, levels_json=json.dumps(reference.levels),
-            firms=results.height, note="",
+            session,
+            year=year,
+            region=region,
+            rulebook_hash=rb.version_hash,
+            engine=engine,
+            input_kind="database",
+            input_ref="indicator_revision (latest revision per key)",
+            input_sha256="",
+            snapshot_path=None,
+            quantile_points=reference.k_points,
+            levels_json=json.dumps(reference.levels),
+            firms=results.height,
+            note="",
         )
         folder = data_dir / "rounds" / str(rnd.id)
         folder.mkdir(parents=True, exist_ok=True)
@@ -105,12 +161,29 @@ def run_db_round(sessions: sessionmaker[Session], data_dir: Path, region: str, y
     return RoundOutcome(round_id, year, results.height, results, reference, rb.version_hash, sha)
 
 
-def store_panel_round(sessions: sessionmaker[Session], region: str, outcome: RoundOutcome, folder: Path,
-                      rb: PointsRulebook, engine: Engine) -> int:
+def store_panel_round(
+    sessions: sessionmaker[Session],
+    region: str,
+    outcome: RoundOutcome,
+    folder: Path,
+    rb: PointsRulebook,
+    engine: Engine,
+) -> int:
     _check_lists(rb)
     with unit_of_work(sessions) as session:
-        return _store(session, rb, region, outcome.year, engine, "parquet", str(folder), outcome.input_sha256,
-                      str(folder), outcome.results, outcome.reference)
+        return _store(
+            session,
+            rb,
+            region,
+            outcome.year,
+            engine,
+            "parquet",
+            str(folder),
+            outcome.input_sha256,
+            str(folder),
+            outcome.results,
+            outcome.reference,
+        )
 
 
 def write_outcome(outcome: RoundOutcome, out: Path) -> None:
@@ -125,7 +198,9 @@ class LateEntry:
     would_be_city_rank: int
 
 
-def score_late_entrant(session: Session, round_id: int, rb: PointsRulebook, firm_row: pl.DataFrame) -> LateEntry:
+def score_late_entrant(
+    session: Session, round_id: int, rb: PointsRulebook, firm_row: pl.DataFrame
+) -> LateEntry:
     """Score a firm that was not in the round against the round's FROZEN reference. Nothing stored moves:
     the firm gets the rank it would have, everyone else keeps points and ranks."""
     rnd = repo.get_round(session, round_id)

@@ -92,7 +92,9 @@ def evaluate_tech_sme(spec: TechSmeSpec, firm: FirmInput) -> TechSmeResult:
         *(q in firm.qualifications for q in spec.direct_qualifications),
         *(None if cur.get(f) is None else (cur.get(f) or 0) >= SCALE for f in spec.direct_fields),
     )
-    passes = k_and(None if score is None else score >= spec.pass_score, None if staff_pts is None else staff_pts > 0)
+    passes = k_and(
+        None if score is None else score >= spec.pass_score, None if staff_pts is None else staff_pts > 0
+    )
     return TechSmeResult(staff_pts, rd_pts, ip_pts, score, basic, direct, k_and(basic, k_or(direct, passes)))
 
 

@@ -53,7 +53,9 @@ def ahp(items: list[str], matrix: list[list[object]]) -> AhpResult:
             raise UserError(f"判断矩阵对角线须为 1 (diagonal must be 1): {items[i]}")
         for j in range(i + 1, n):
             if not np.isclose(a[i, j] * a[j, i], 1.0, rtol=1e-3):
-                raise UserError(f"判断矩阵须互反 (a[{items[i]},{items[j]}] × a[{items[j]},{items[i]}] must be 1)")
+                raise UserError(
+                    f"判断矩阵须互反 (a[{items[i]},{items[j]}] × a[{items[j]},{items[i]}] must be 1)"
+                )
     values, vectors = np.linalg.eig(a)
     k = int(np.argmax(values.real))
     lam = float(values[k].real)
@@ -71,7 +73,9 @@ def ahp(items: list[str], matrix: list[list[object]]) -> AhpResult:
     return result
 
 
-def entropy_weights(columns: dict[str, npt.NDArray[np.float64]], lower_better: set[str] | None = None) -> dict[str, float]:
+def entropy_weights(
+    columns: dict[str, npt.NDArray[np.float64]], lower_better: set[str] | None = None
+) -> dict[str, float]:
     """Entropy weight method: min–max normalise each indicator (direction aware, missing values dropped),
     p = x / Σx, e = −Σ p ln p / ln m, weight ∝ 1 − e. A constant indicator gets weight 0."""
     lower_better = lower_better or set()
@@ -94,7 +98,9 @@ def entropy_weights(columns: dict[str, npt.NDArray[np.float64]], lower_better: s
     return {k: v / total for k, v in diversity.items()}
 
 
-def scale_to_total(shares: dict[str, float], total: Decimal, step: Decimal = Decimal("0.1")) -> dict[str, Decimal]:
+def scale_to_total(
+    shares: dict[str, float], total: Decimal, step: Decimal = Decimal("0.1")
+) -> dict[str, Decimal]:
     """Shares -> weights in multiples of ``step`` summing exactly to ``total`` (largest remainder)."""
     units = int(total / step)
     raw = {k: Decimal(repr(v)) * units for k, v in shares.items()}

@@ -98,7 +98,9 @@ def _check(cal: Calibration) -> None:
         ("vocabulary.clusters", set(cal.vocabulary["clusters"])),
     ):
         if keys != clusters:
-            raise ValueError(f"synth/data: {name} must list exactly the region's clusters, got {sorted(keys)}")
+            raise ValueError(
+                f"synth/data: {name} must list exactly the region's clusters, got {sorted(keys)}"
+            )
     if set(cal.district_weights) != set(cal.district_codes):
         raise ValueError("synth/data: district_weights must list exactly the region's 13 districts")
     fields = set(cal.field_ids)

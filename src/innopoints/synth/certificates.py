@@ -43,7 +43,9 @@ class Certificates:
 
 def _grant_dates(rng: np.random.Generator, years: np.ndarray) -> np.ndarray:
     """High-tech batches are announced in the fourth quarter."""
-    october = (np.asarray(years) - 1970).astype("datetime64[Y]").astype("datetime64[M]") + np.timedelta64(9, "M")
+    october = (np.asarray(years) - 1970).astype("datetime64[Y]").astype("datetime64[M]") + np.timedelta64(
+        9, "M"
+    )
     return october.astype("datetime64[D]") + (14 + rng.integers(0, 77, size=len(years))) * DAY
 
 
@@ -56,7 +58,13 @@ def _expiry(granted: np.ndarray) -> np.ndarray:
 def build_certificates(cal: Calibration, seed: int, firms: Firms, scale: float) -> Certificates:
     rng = stream(seed, "certificates")
     reg_year = firms.reg_year
-    hot = np.isin(firms.cluster, [cal.cluster_ids.index(c) for c in ("artificial_intelligence", "next_gen_it", "biomedicine", "aerospace", "new_materials")])
+    hot = np.isin(
+        firms.cluster,
+        [
+            cal.cluster_ids.index(c)
+            for c in ("artificial_intelligence", "next_gen_it", "biomedicine", "aerospace", "new_materials")
+        ],
+    )
     score = 0.9 * firms.z_rd + 0.5 * firms.z_size + 0.35 * hot + 0.8 * rng.standard_normal(firms.n)
     active = np.isnat(firms.exit) & (reg_year <= LAST_YEAR - 1)
     target = min(int(active.sum()), round(float(cal.assumption["high_tech_target_2025"]) * scale))
@@ -67,7 +75,11 @@ def build_certificates(cal: Calibration, seed: int, firms: Firms, scale: float) 
     prev_firms, prev_years = holders, latest
     for p_renew in (0.65, 0.5):
         earlier = prev_years - VALID_YEARS
-        keep = (earlier >= reg_year[prev_firms] + 1) & (earlier >= 2013) & (rng.random(len(prev_firms)) < p_renew)
+        keep = (
+            (earlier >= reg_year[prev_firms] + 1)
+            & (earlier >= 2013)
+            & (rng.random(len(prev_firms)) < p_renew)
+        )
         prev_firms, prev_years = prev_firms[keep], earlier[keep]
         firm_parts.append(prev_firms)
         year_parts.append(prev_years)

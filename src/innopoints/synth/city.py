@@ -13,12 +13,12 @@ import pyarrow as pa
 from innopoints.synth import contracts_table, finance, pilots, transfer
 from innopoints.synth.calibration import DEFAULT_SEED, Calibration, load_calibration
 from innopoints.synth.certificates import build_certificates
-from innopoints.synth.contracts import build_contracts
+from innopoints.synth.contracts import Contracts, build_contracts
 from innopoints.synth.enterprise_table import enterprise_frame, negatives_frame, qualifications_frame
-from innopoints.synth.firms import build_firms
+from innopoints.synth.firms import Firms, build_firms
 from innopoints.synth.innovation import pick_stars
 from innopoints.synth.panel import PanelKeys, simulate_panel
-from innopoints.synth.qualifications import build_negatives, build_qualifications
+from innopoints.synth.qualifications import Quals, build_negatives, build_qualifications
 from innopoints.synth.rng import stream
 
 MAX_ENTERPRISES = 5_000_000
@@ -92,10 +92,16 @@ def generate_city(
     return city
 
 
-def _other_tables(cal: Calibration, seed: int, firms, contracts, quals, scale: float) -> dict[str, pl.DataFrame]:  # type: ignore[no-untyped-def]
+def _other_tables(
+    cal: Calibration, seed: int, firms: Firms, contracts: Contracts, quals: Quals, scale: float
+) -> dict[str, pl.DataFrame]:
     achievements, inventors = transfer.achievements(cal, seed, scale)
     bases, services = pilots.pilot_bases(cal, seed)
-    in_2025 = (quals.year == 2025) & np.isin(quals.kind, ["tech_sme"]) | (quals.kind == "high_tech_enterprise") & (quals.expires_on >= np.datetime64("2025-12-31"))
+    sme_2025 = (quals.kind == "tech_sme") & (quals.year == 2025)
+    high_tech_valid = (quals.kind == "high_tech_enterprise") & (
+        quals.expires_on >= np.datetime64("2025-12-31")
+    )
+    in_2025 = sme_2025 | high_tech_valid
     qualified = np.zeros(firms.n, dtype=bool)
     qualified[quals.firm[in_2025]] = True
     return {

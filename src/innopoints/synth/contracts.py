@@ -37,12 +37,22 @@ class Contracts:
         return np.bincount(self.seller_firm[sel], weights=self.amount_fen[sel], minlength=n_firms)
 
 
-def _year_block(cal: Calibration, rng: np.random.Generator, firms: Firms, year: int, n_reg: int, target_fen: int, pending: bool) -> dict[str, np.ndarray]:
+def _year_block(
+    cal: Calibration,
+    rng: np.random.Generator,
+    firms: Firms,
+    year: int,
+    n_reg: int,
+    target_fen: int,
+    pending: bool,
+) -> dict[str, np.ndarray]:
     inst = cal.entities["institutions"]
     n_refused = max(1, round(n_reg * 0.03))
     n_pending = max(1, round(n_reg * 0.02)) if pending else 0
     total = n_reg + n_refused + n_pending
-    status = np.array(["registered"] * n_reg + ["refused"] * n_refused + ["pending"] * n_pending, dtype=object)
+    status = np.array(
+        ["registered"] * n_reg + ["refused"] * n_refused + ["pending"] * n_pending, dtype=object
+    )
     share = cal.assumption["contract_type_share"]
     p_type = np.array([share[t] for t in CONTRACT_TYPES]) / TYPE_AMOUNT
     kind = rng.choice(len(CONTRACT_TYPES), size=total, p=p_type / p_type.sum())
@@ -58,8 +68,12 @@ def _year_block(cal: Calibration, rng: np.random.Generator, firms: Firms, year: 
     clusters = cal.cluster_ids
     inst_cluster = np.array([clusters.index(rng.choice(i["clusters"])) for i in inst])
     inst_district = np.array([cal.district_codes.index(i["district"]) for i in inst])
-    cluster = np.where(by_inst, inst_cluster[np.maximum(seller_inst, 0)], firms.cluster[np.maximum(seller_firm, 0)])
-    district = np.where(by_inst, inst_district[np.maximum(seller_inst, 0)], firms.district[np.maximum(seller_firm, 0)])
+    cluster = np.where(
+        by_inst, inst_cluster[np.maximum(seller_inst, 0)], firms.cluster[np.maximum(seller_firm, 0)]
+    )
+    district = np.where(
+        by_inst, inst_district[np.maximum(seller_inst, 0)], firms.district[np.maximum(seller_firm, 0)]
+    )
     start = np.datetime64(f"{year}-01-01")
     decided = start + rng.integers(0, 365, size=total) * DAY
     submitted = decided - rng.integers(1, 31, size=total) * DAY
@@ -68,7 +82,9 @@ def _year_block(cal: Calibration, rng: np.random.Generator, firms: Firms, year: 
         decided[-n_pending:] = np.datetime64("NaT")
     signed = submitted - rng.integers(0, 46, size=total) * DAY
     tech_heavy = np.isin(kind, [0, 4])
-    non_tech = np.where(tech_heavy & (rng.random(total) < 0.4), amount * rng.uniform(0, 0.2, total), 0).astype(np.int64)
+    non_tech = np.where(
+        tech_heavy & (rng.random(total) < 0.4), amount * rng.uniform(0, 0.2, total), 0
+    ).astype(np.int64)
     return {
         "year": np.full(total, year),
         "kind": kind,
@@ -93,7 +109,9 @@ def build_contracts(cal: Calibration, seed: int, firms: Firms, scale: float) -> 
     turnover = cal.assumption["contract_turnover_yuan"]
     blocks = []
     for year in years:
-        n_reg = max(5, round(int(cal.assumption["contracts_2025"]) * scale * (1 + growth) ** (year - years[-1])))
+        n_reg = max(
+            5, round(int(cal.assumption["contracts_2025"]) * scale * (1 + growth) ** (year - years[-1]))
+        )
         target = round(int(turnover[year]) * 100 * scale)
         blocks.append(_year_block(cal, rng, firms, year, n_reg, target, pending=year == years[-1]))
     return Contracts(**{k: np.concatenate([b[k] for b in blocks]) for k in blocks[0]})

@@ -16,8 +16,20 @@ from innopoints.synth.enterprise_table import DB_COLUMNS, SOURCE
 
 # Parents before children (foreign keys are enforced on SQLite).
 TABLE_ORDER = (
-    "enterprise", "qualification", "negative_record", "institution", "achievement", "achievement_inventor",
-    "demand", "expert", "broker", "pilot_base", "pilot_service", "tech_contract", "bank", "loan",
+    "enterprise",
+    "qualification",
+    "negative_record",
+    "institution",
+    "achievement",
+    "achievement_inventor",
+    "demand",
+    "expert",
+    "broker",
+    "pilot_base",
+    "pilot_service",
+    "tech_contract",
+    "bank",
+    "loan",
 )
 CHUNK = 250_000
 Advance = Callable[[str, int], None]
@@ -32,7 +44,9 @@ def panel_long(city: City) -> pl.DataFrame:
         wide = pl.from_arrow(table)
         assert isinstance(wide, pl.DataFrame)
         wide = wide.join(ids, on="uscc", how="left").drop("uscc")
-        long = wide.unpivot(index=["enterprise_id", "year"], variable_name="indicator", value_name="value_centi")
+        long = wide.unpivot(
+            index=["enterprise_id", "year"], variable_name="indicator", value_name="value_centi"
+        )
         frames.append(long.drop_nulls("value_centi"))
     if not frames:
         return pl.DataFrame()
@@ -116,7 +130,9 @@ def _sqlite_literal(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def _sqlite(raw: object, tables: dict[str, pl.DataFrame], constants: dict[str, object], step: Advance) -> None:
+def _sqlite(
+    raw: object, tables: dict[str, pl.DataFrame], constants: dict[str, object], step: Advance
+) -> None:
     cur = raw.cursor()  # type: ignore[attr-defined]
     cur.execute("PRAGMA cache_size=-262144")  # 256 MiB page cache for this connection's bulk load
     cur.execute("BEGIN")
@@ -132,11 +148,23 @@ def _sqlite(raw: object, tables: dict[str, pl.DataFrame], constants: dict[str, o
             step(name, chunk.height)
 
 
-def _postgres(raw: object, tables: dict[str, pl.DataFrame], constants: dict[str, object], step: Advance) -> None:
+def _postgres(
+    raw: object, tables: dict[str, pl.DataFrame], constants: dict[str, object], step: Advance
+) -> None:
     cur = raw.cursor()  # type: ignore[attr-defined]
     for name, frame in tables.items():
-        df = frame.with_columns(**{k: pl.lit(v) for k, v in constants.items()}) if name == "indicator_revision" else frame
-        ready = df.with_columns([pl.col(c).dt.strftime("%Y-%m-%d %H:%M:%S%.f+00") for c, t in df.schema.items() if isinstance(t, pl.Datetime)])
+        df = (
+            frame.with_columns(**{k: pl.lit(v) for k, v in constants.items()})
+            if name == "indicator_revision"
+            else frame
+        )
+        ready = df.with_columns(
+            [
+                pl.col(c).dt.strftime("%Y-%m-%d %H:%M:%S%.f+00")
+                for c, t in df.schema.items()
+                if isinstance(t, pl.Datetime)
+            ]
+        )
         with cur.copy(f"COPY {name} ({', '.join(df.columns)}) FROM STDIN (FORMAT csv)") as copy:
             for start in range(0, ready.height, CHUNK):
                 chunk = ready.slice(start, CHUNK)
@@ -145,4 +173,6 @@ def _postgres(raw: object, tables: dict[str, pl.DataFrame], constants: dict[str,
                 copy.write(buf.getvalue())
                 step(name, chunk.height)
         if "id" in df.columns:
-            cur.execute(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {name}))")
+            cur.execute(
+                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {name}))"
+            )

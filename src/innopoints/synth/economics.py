@@ -14,7 +14,11 @@ HT_BANDS = ((5e7, 0.05), (2e8, 0.04), (np.inf, 0.03))
 
 
 def ht_threshold(sales: np.ndarray) -> np.ndarray:
-    return np.where(sales <= HT_BANDS[0][0], HT_BANDS[0][1], np.where(sales <= HT_BANDS[1][0], HT_BANDS[1][1], HT_BANDS[2][1]))
+    return np.where(
+        sales <= HT_BANDS[0][0],
+        HT_BANDS[0][1],
+        np.where(sales <= HT_BANDS[1][0], HT_BANDS[1][1], HT_BANDS[2][1]),
+    )
 
 
 class Economy:
@@ -80,13 +84,28 @@ class Economy:
         frac = np.clip(days / 365.0, 0.02, 1.0)
         rr = self.run_rate
         sales = rr * frac
-        emp = np.maximum(2.0, np.round(30.0 * (np.maximum(rr, 2e5) / 1e7) ** 0.62 * np.exp(0.35 * self.z_emp + rng.normal(0, 0.08, n))))
-        intensity = self.rd_base * np.exp(0.5 * f.z_rd + rng.normal(0, 0.15, n)) * (np.maximum(rr, 1e5) / 1e7) ** -0.15
+        emp = np.maximum(
+            2.0,
+            np.round(
+                30.0
+                * (np.maximum(rr, 2e5) / 1e7) ** 0.62
+                * np.exp(0.35 * self.z_emp + rng.normal(0, 0.08, n))
+            ),
+        )
+        intensity = (
+            self.rd_base
+            * np.exp(0.5 * f.z_rd + rng.normal(0, 0.15, n))
+            * (np.maximum(rr, 1e5) / 1e7) ** -0.15
+        )
         intensity *= np.where(self.fast, 1.25, 1.0)
         lift = ht_holder & (rng.random(n) < 0.93)
-        intensity = np.where(lift, np.maximum(intensity, ht_threshold(sales) * rng.uniform(1.03, 1.8, n)), intensity)
+        intensity = np.where(
+            lift, np.maximum(intensity, ht_threshold(sales) * rng.uniform(1.03, 1.8, n)), intensity
+        )
         intensity = np.clip(intensity, 0.002, 0.9)
-        rd = np.where(sales > 0, intensity * sales, frac * np.exp(np.log(8e5) + 0.6 * f.z_rd + rng.normal(0, 0.3, n)))
+        rd = np.where(
+            sales > 0, intensity * sales, frac * np.exp(np.log(8e5) + 0.6 * f.z_rd + rng.normal(0, 0.3, n))
+        )
         rd = np.where(~ht_holder & (rng.random(n) < 0.04), 0.0, rd)
         cost_ratio = np.exp(np.log(0.9) - 0.06 * self.z_margin + rng.normal(0, 0.08, n))
         non_rd = sales * np.clip(cost_ratio - intensity, 0.2, 3.0) + emp * 1.5e4 * frac
@@ -97,21 +116,30 @@ class Economy:
         total_income = operating * (1.0 + rng.uniform(0, 0.02, n)) + grants
         pre_tax = total_income - cost
         net = np.where(pre_tax > 0, pre_tax * 0.85, pre_tax)
-        tax = sales * 0.022 * np.exp(rng.normal(0, 0.35, n)) + np.maximum(pre_tax, 0) * 0.15 + rng.uniform(0, 3e3, n)
+        tax = (
+            sales * 0.022 * np.exp(rng.normal(0, 0.35, n))
+            + np.maximum(pre_tax, 0) * 0.15
+            + rng.uniform(0, 3e3, n)
+        )
         ht_share = np.where(
             ht_holder,
             np.where(rng.random(n) < 0.95, np.clip(rng.beta(14, 3, n), 0.6, 0.99), rng.beta(6, 4, n)),
             rng.beta(2, 3, n),
         )
         self.equity_stock *= 0.97
-        assets = np.where(
-            sales > 0,
-            rr * np.exp(0.3 * self.z_assets + rng.normal(0, 0.2, n)),
-            rd * 4.0 + 1e6 * np.exp(0.5 * self.z_assets),
-        ) + self.equity_stock
+        assets = (
+            np.where(
+                sales > 0,
+                rr * np.exp(0.3 * self.z_assets + rng.normal(0, 0.2, n)),
+                rd * 4.0 + 1e6 * np.exp(0.5 * self.z_assets),
+            )
+            + self.equity_stock
+        )
         leverage = np.clip(rng.beta(2.5, 3.2, n) + 0.05 * self.z_margin, 0.02, 1.4)
         sci_share = np.clip(0.1 + 1.5 * intensity + 0.08 * self.z_sci + rng.normal(0, 0.03, n), 0.03, 0.95)
-        sci_share = np.where(ht_holder & (rng.random(n) < 0.96), np.maximum(sci_share, rng.uniform(0.1, 0.22, n)), sci_share)
+        sci_share = np.where(
+            ht_holder & (rng.random(n) < 0.96), np.maximum(sci_share, rng.uniform(0.1, 0.22, n)), sci_share
+        )
         sci = np.floor(emp * sci_share)
         rd_staff = np.floor(sci * rng.beta(6, 3, n))
         domestic = np.where(rng.random(n) < 0.85, 1.0, rng.uniform(0.6, 0.99, n))

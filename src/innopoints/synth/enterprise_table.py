@@ -13,8 +13,19 @@ from innopoints.synth.qualifications import LADDER_TIERS, Negatives, Quals
 SOURCE = "synthetic"
 # Columns of the enterprise table in the database; the others are the Parquet summary columns.
 DB_COLUMNS = (
-    "id", "uscc", "name", "registration_date", "exit_date", "district_code", "park_id", "cluster_id",
-    "high_tech_field_id", "listed", "mainland_resident", "is_synthetic", "source",
+    "id",
+    "uscc",
+    "name",
+    "registration_date",
+    "exit_date",
+    "district_code",
+    "park_id",
+    "cluster_id",
+    "high_tech_field_id",
+    "listed",
+    "mainland_resident",
+    "is_synthetic",
+    "source",
 )
 
 
@@ -37,7 +48,9 @@ def _pick(values: np.ndarray, idx: np.ndarray, has: np.ndarray, fill: object) ->
     return out
 
 
-def enterprise_frame(cal: Calibration, firms: Firms, quals: Quals, neg: Negatives, listed: np.ndarray, tier: np.ndarray) -> pl.DataFrame:
+def enterprise_frame(
+    cal: Calibration, firms: Firms, quals: Quals, neg: Negatives, listed: np.ndarray, tier: np.ndarray
+) -> pl.DataFrame:
     n = firms.n
     sme, has_sme = _latest(quals, "tech_sme", n)
     ht, has_ht = _latest(quals, "high_tech_enterprise", n)
@@ -69,13 +82,17 @@ def enterprise_frame(cal: Calibration, firms: Firms, quals: Quals, neg: Negative
             "mainland_resident": firms.mainland,
             "is_synthetic": np.ones(n, dtype=bool),
             "source": np.full(n, SOURCE),
-            "tech_sme_year": pl.Series(np.where(has_sme, quals.year[np.maximum(sme, 0)], 0), dtype=pl.Int16).set(pl.Series(~has_sme), None),
+            "tech_sme_year": pl.Series(
+                np.where(has_sme, quals.year[np.maximum(sme, 0)], 0), dtype=pl.Int16
+            ).set(pl.Series(~has_sme), None),
             "tech_sme_no": _strings(_pick(quals.reference_no, sme, has_sme, None)),
             "high_tech_cert_no": _strings(_pick(quals.reference_no, ht, has_ht, None)),
             "high_tech_cert_granted_on": _pick(quals.granted_on, ht, has_ht, none_date),
             "high_tech_cert_expires_on": _pick(quals.expires_on, ht, has_ht, none_date),
             "ladder_tier": _strings(_pick(quals.kind, lad, has_lad, None)),
-            "ladder_year": pl.Series(np.where(has_lad, quals.year[np.maximum(lad, 0)], 0), dtype=pl.Int16).set(pl.Series(~has_lad), None),
+            "ladder_year": pl.Series(
+                np.where(has_lad, quals.year[np.maximum(lad, 0)], 0), dtype=pl.Int16
+            ).set(pl.Series(~has_lad), None),
             "tech_leader": leader,
             "negative_records": neg_count.astype(np.int16),
             "negative_in_force": neg_live,

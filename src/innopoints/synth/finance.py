@@ -15,7 +15,9 @@ DISBURSED = ("disbursed", "repaid")
 
 def banks(cal: Calibration) -> pl.DataFrame:
     names = cal.entities["banks"]
-    return pl.DataFrame({"id": list(range(1, len(names) + 1)), "name": names, "is_synthetic": [True] * len(names)})
+    return pl.DataFrame(
+        {"id": list(range(1, len(names) + 1)), "name": names, "is_synthetic": [True] * len(names)}
+    )
 
 
 def loans(cal: Calibration, seed: int, firms: Firms, qualified: np.ndarray, scale: float) -> pl.DataFrame:
@@ -30,11 +32,13 @@ def loans(cal: Calibration, seed: int, firms: Firms, qualified: np.ndarray, scal
     total = n_points + n_other + n_pending
     pw = np.array([float(products[i]["weight"]) for i in points])
     ow = np.array([float(products[i]["weight"]) for i in others])
-    product = np.concatenate([
-        np.array(points)[rng.choice(len(points), size=n_points, p=pw / pw.sum())],
-        np.array(others)[rng.choice(len(others), size=n_other, p=ow / ow.sum())],
-        np.array(points + others)[rng.integers(0, len(products), size=n_pending)],
-    ])
+    product = np.concatenate(
+        [
+            np.array(points)[rng.choice(len(points), size=n_points, p=pw / pw.sum())],
+            np.array(others)[rng.choice(len(others), size=n_other, p=ow / ow.sum())],
+            np.array(points + others)[rng.integers(0, len(products), size=n_pending)],
+        ]
+    )
     pool = np.flatnonzero(firms.active_in(2025) & qualified)
     w = np.exp(0.5 * firms.z_size[pool])
     borrower = pool[rng.choice(len(pool), size=total, p=w / w.sum())]
@@ -43,7 +47,8 @@ def loans(cal: Calibration, seed: int, firms: Firms, qualified: np.ndarray, scal
     target = round(int(cal.published["points_credit_financing_yuan"]) * 100 * scale)
     amount[:n_points] = scale_to_total(amount[:n_points], target)
     status = np.array(
-        list(rng.choice(DISBURSED, size=n_points + n_other, p=[0.8, 0.2])) + list(rng.choice(["applied", "approved", "rejected"], size=n_pending, p=[0.4, 0.3, 0.3])),
+        list(rng.choice(DISBURSED, size=n_points + n_other, p=[0.8, 0.2]))
+        + list(rng.choice(["applied", "approved", "rejected"], size=n_pending, p=[0.4, 0.3, 0.3])),
         dtype=object,
     )
     is_disbursed = np.isin(status, DISBURSED)

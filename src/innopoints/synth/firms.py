@@ -48,7 +48,9 @@ class Firms:
     @property
     def last_year(self) -> np.ndarray:
         """Last panel year a firm reports: the year before its exit, or 2025."""
-        exit_year = np.where(np.isnat(self.exit), LAST_YEAR + 1, self.exit.astype("datetime64[Y]").astype(np.int64) + 1970)
+        exit_year = np.where(
+            np.isnat(self.exit), LAST_YEAR + 1, self.exit.astype("datetime64[Y]").astype(np.int64) + 1970
+        )
         return exit_year - 1
 
     def active_in(self, year: int) -> np.ndarray:
@@ -168,7 +170,7 @@ def _names(cal: Calibration, seed: int, cluster: np.ndarray) -> pl.Series:
     c1 = np.where(three, rest // (k * k), rest // k)
     c2 = np.where(three, (rest // k) % k, rest % k)
     c3 = np.where(three, rest % k, k)  # index k is the empty string
-    char_s = pl.Series(chars + [""])
+    char_s = pl.Series([*chars, ""])
     words = [voc["industry_words"][c] for c in cal.cluster_ids]
     width = max(len(w) for w in words)
     counts = np.array([len(w) for w in words])
@@ -196,8 +198,13 @@ def build_firms(cal: Calibration, seed: int, n_active: int) -> Firms:
     reg_year = registration.astype("datetime64[Y]").astype(np.int64) + 1970
     age = LAST_YEAR - reg_year
     clusters = cal.cluster_ids
-    hot = np.isin(cluster, [clusters.index(c) for c in ("artificial_intelligence", "next_gen_it", "biomedicine", "new_energy")])
-    p_fast = float(cal.assumption["fast_grower_share"]) * np.where(age <= 6, 1.6, 0.6) * np.where(hot, 1.3, 0.85)
+    hot = np.isin(
+        cluster,
+        [clusters.index(c) for c in ("artificial_intelligence", "next_gen_it", "biomedicine", "new_energy")],
+    )
+    p_fast = (
+        float(cal.assumption["fast_grower_share"]) * np.where(age <= 6, 1.6, 0.6) * np.where(hot, 1.3, 0.85)
+    )
     return Firms(
         registration=registration,
         exit=exits,

@@ -35,7 +35,11 @@ def pick_stars(cal: Calibration, firms: Firms, rng: np.random.Generator, scale: 
         ("potential_unicorn", 8, 36, 65),
         ("seed_unicorn", 4, 3.2, 6.5),
     ):
-        k = min(5, round(int(ladder[tier]) * scale)) if tier == "unicorn" else round(int(ladder[tier]) * scale)
+        k = (
+            min(5, round(int(ladder[tier]) * scale))
+            if tier == "unicorn"
+            else round(int(ladder[tier]) * scale)
+        )
         pool = np.flatnonzero(base & ~taken & (age >= 2) & (age <= max_age))
         chosen = rng.choice(pool, size=min(k, len(pool)), replace=False)
         taken[chosen] = True
@@ -95,7 +99,9 @@ class Innovation:
         self.platforms[new] = rng.poisson(0.04 * (k_stock / 1e6) ** 0.5)
         self.started[new] = True
 
-    def step(self, year: int, active: np.ndarray, rd: np.ndarray, run_rate: np.ndarray, fast: np.ndarray) -> dict[str, np.ndarray]:
+    def step(
+        self, year: int, active: np.ndarray, rd: np.ndarray, run_rate: np.ndarray, fast: np.ndarray
+    ) -> dict[str, np.ndarray]:
         rng, f, n = self.rng, self.f, self.f.n
         new = np.flatnonzero(active & ~self.started)
         self.stock = 0.85 * self.stock + rd
@@ -103,11 +109,15 @@ class Innovation:
         m = (self.stock / 1e6) ** 0.75 * np.exp(0.5 * f.z_ip)
         r = (rd / 1e6) ** 0.7 * np.exp(0.4 * f.z_ip)
         applied = rng.poisson(0.8 * self.inv_c * m).astype(np.float64)
-        self.invention += rng.binomial(self.applied_prev.astype(np.int64), 0.45) - rng.binomial(self.invention.astype(np.int64), 0.04)
+        self.invention += rng.binomial(self.applied_prev.astype(np.int64), 0.45) - rng.binomial(
+            self.invention.astype(np.int64), 0.04
+        )
         self.applied_prev = applied
         self.utility += rng.poisson(0.9 * r) - rng.binomial(self.utility.astype(np.int64), 0.1)
         self.design += rng.poisson(0.3 * self.design_c * r) - rng.binomial(self.design.astype(np.int64), 0.08)
-        self.software += rng.poisson(0.7 * self.soft_c * r) - rng.binomial(self.software.astype(np.int64), 0.03)
+        self.software += rng.poisson(0.7 * self.soft_c * r) - rng.binomial(
+            self.software.astype(np.int64), 0.03
+        )
         self.ic += np.where(self.ic_prone, rng.poisson(0.1 * r), 0)
         self.plant += np.where(self.plant_prone, rng.poisson(0.25, n), 0)
         self.class1 += np.where(self.class1_prone, rng.poisson(0.06, n), 0)

@@ -99,11 +99,9 @@ def simulate_panel(
     keys: PanelKeys,
 ) -> Iterator[pa.Table]:
     """Yield one wide table per panel year; fill ``keys`` as a side record for later rules."""
-    rng = stream(seed, "panel")
     miss_rng = stream(seed, "panel.missing")
     economy = Economy(cal, firms, stream(seed, "panel.economy"))
     innovation = Innovation(cal, firms, stars, stream(seed, "panel.innovation"))
-    del rng
     codes = field_codes()
     for code in KEPT:
         keys.values[code] = {}
@@ -127,7 +125,9 @@ def simulate_panel(
                 present = values != 0
             if code in KEPT:
                 # Counts are exact in float32 (< 2**24 hundredths); money needs float64.
-                kept = np.full(firms.n, np.nan, dtype=np.float64 if panel_fields()[code].kind == "money" else np.float32)
+                kept = np.full(
+                    firms.n, np.nan, dtype=np.float64 if panel_fields()[code].kind == "money" else np.float32
+                )
                 kept[rows[present]] = values[present]
                 keys.values[code][year] = kept
             columns[code] = pa.array(values.astype(np.int64), mask=~present)

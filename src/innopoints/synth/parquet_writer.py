@@ -32,7 +32,11 @@ def write_parquet(config: SynthConfig, out_dir: Path, progress: Progress | None 
             panel_rows += table.num_rows
             writer.write_table(table, row_group_size=256_000)
 
-        city = generate_city(SynthConfig(seed=config.seed, enterprises=config.enterprises, with_transfer=False), panel_sink=sink, progress=progress)
+        city = generate_city(
+            SynthConfig(seed=config.seed, enterprises=config.enterprises, with_transfer=False),
+            panel_sink=sink,
+            progress=progress,
+        )
     ent_tmp = out_dir / f".{ENTERPRISES}.partial"
     city.enterprises.write_parquet(ent_tmp, compression="zstd")
     manifest = build_manifest(city, panel_rows)

@@ -26,15 +26,25 @@ def pilot_bases(cal: Calibration, seed: int) -> tuple[pl.DataFrame, pl.DataFrame
     rng = stream(seed, "pilots")
     pub = cal.published
     inst = cal.entities["institutions"]
-    rows: dict[str, list[object]] = {k: [] for k in ("id", "name", "kind", "level", "cluster_id", "district_code", "established_on")}
-    for kind, total in (("pilot", int(pub["pilot_bases"])), ("concept", int(pub["concept_verification_centers"]))):
+    rows: dict[str, list[object]] = {
+        k: [] for k in ("id", "name", "kind", "level", "cluster_id", "district_code", "established_on")
+    }
+    for kind, total in (
+        ("pilot", int(pub["pilot_bases"])),
+        ("concept", int(pub["concept_verification_centers"])),
+    ):
         for cluster in _clusters_for(rng, cal, total):
             subfield = str(rng.choice(cal.subfields[cluster]))
             if kind == "concept" and rng.random() < 0.6:
                 host = inst[int(rng.integers(0, len(inst)))]
-                name, district = f"{host['name']}{cal.region.cluster_name(cluster)}概念验证中心", host["district"]
+                name, district = (
+                    f"{host['name']}{cal.region.cluster_name(cluster)}概念验证中心",
+                    host["district"],
+                )
             else:
-                district = str(rng.choice(list(cal.district_weights), p=np.array(list(cal.district_weights.values()))))
+                district = str(
+                    rng.choice(list(cal.district_weights), p=np.array(list(cal.district_weights.values())))
+                )
                 label = "中试基地" if kind == "pilot" else "概念验证中心"
                 name = f"沈阳{subfield}{label}"
             rows["id"].append(len(rows["id"]) + 1)
@@ -52,17 +62,25 @@ def pilot_bases(cal: Calibration, seed: int) -> tuple[pl.DataFrame, pl.DataFrame
         .otherwise(pl.col("name"))
         .alias("name")
     )
-    age = np.array([(date(2025, 12, 31) - d).days for d in rows["established_on"]], dtype=np.float64)
+    age = (
+        (np.datetime64("2025-12-31") - bases["established_on"].to_numpy())
+        .astype("timedelta64[D]")
+        .astype(np.float64)
+    )
     weight = age * np.where(np.array(rows["level"]) == "province", 1.8, 1.0) * rng.uniform(0.5, 1.5, len(age))
     totals = cal.assumption["pilot_output_cumulative"]
     outputs = {k: exact_allocation(rng, int(totals[k]), weight) for k in OUTPUTS}
-    bases = bases.with_columns([pl.Series(k, v.astype(np.int64)) for k, v in outputs.items()]).with_columns(is_synthetic=pl.lit(True))
+    bases = bases.with_columns([pl.Series(k, v.astype(np.int64)) for k, v in outputs.items()]).with_columns(
+        is_synthetic=pl.lit(True)
+    )
     return bases, _services(cal, rng, bases)
 
 
 def _services(cal: Calibration, rng: np.random.Generator, bases: pl.DataFrame) -> pl.DataFrame:
     kinds = cal.vocabulary["pilot_service_kinds"]
-    rows: dict[str, list[object]] = {k: [] for k in ("id", "base_id", "subfield", "name", "price_fen", "capacity_per_year")}
+    rows: dict[str, list[object]] = {
+        k: [] for k in ("id", "base_id", "subfield", "name", "price_fen", "capacity_per_year")
+    }
     for cluster in cal.cluster_ids:
         members = bases.filter(pl.col("cluster_id") == cluster)
         base_ids, base_kinds = members["id"].to_list(), members["kind"].to_list()

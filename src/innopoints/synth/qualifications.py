@@ -52,13 +52,26 @@ def _band(x: np.ndarray, edges: tuple[float, ...], points: tuple[int, ...]) -> n
 def tech_sme_score(keys: PanelKeys, year: int) -> tuple[np.ndarray, np.ndarray]:
     """Score and the 科技人员 points for reference year ``year`` (NaN data scores as failing)."""
     emp, sci = keys.get("employees", year), keys.get("sci_tech_staff", year)
-    sales, rd, cost = keys.get("sales_revenue", year), keys.get("rd_expense", year), keys.get("cost_expense_total", year)
+    sales, rd, cost = (
+        keys.get("sales_revenue", year),
+        keys.get("rd_expense", year),
+        keys.get("cost_expense_total", year),
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         staff_pts = _band(np.where(emp > 0, sci / emp, 0), (0.30, 0.25, 0.20, 0.15, 0.10), (20, 16, 12, 8, 4))
-        by_sales = _band(np.where(sales > 0, rd / sales, 0), (0.06, 0.05, 0.04, 0.03, 0.02), (50, 40, 30, 20, 10))
-        by_cost = _band(np.where(cost > 0, rd / cost, 0), (0.30, 0.25, 0.20, 0.15, 0.10), (50, 40, 30, 20, 10))
-    class1 = sum(np.nan_to_num(keys.get(c, year)) for c in ("ip_invention_granted", "ip_ic_layout", "ip_plant_variety", "ip_other_class1"))
-    class2 = sum(np.nan_to_num(keys.get(c, year)) for c in ("ip_utility_model", "ip_design", "ip_software_copyright"))
+        by_sales = _band(
+            np.where(sales > 0, rd / sales, 0), (0.06, 0.05, 0.04, 0.03, 0.02), (50, 40, 30, 20, 10)
+        )
+        by_cost = _band(
+            np.where(cost > 0, rd / cost, 0), (0.30, 0.25, 0.20, 0.15, 0.10), (50, 40, 30, 20, 10)
+        )
+    class1 = sum(
+        np.nan_to_num(keys.get(c, year))
+        for c in ("ip_invention_granted", "ip_ic_layout", "ip_plant_variety", "ip_other_class1")
+    )
+    class2 = sum(
+        np.nan_to_num(keys.get(c, year)) for c in ("ip_utility_model", "ip_design", "ip_software_copyright")
+    )
     ip_pts = np.where(class1 >= 1, 30, _band(class2, (4, 3, 2, 1), (24, 18, 12, 6)))
     return staff_pts + np.maximum(by_sales, by_cost) + ip_pts, staff_pts
 
@@ -93,11 +106,24 @@ def build_negatives(cal: Calibration, seed: int, firms: Firms) -> Negatives:
     occurred = lo + (rng.random(k) * span).astype(np.int64) * DAY
     clear_p = np.array([float(x["clear_prob"]) for x in kinds])[kind]
     cleared = occurred + rng.integers(60, 540, size=k) * DAY
-    cleared = np.where((rng.random(k) < clear_p) & (cleared <= np.datetime64(f"{LAST_YEAR}-12-31")), cleared, np.datetime64("NaT"))
+    cleared = np.where(
+        (rng.random(k) < clear_p) & (cleared <= np.datetime64(f"{LAST_YEAR}-12-31")),
+        cleared,
+        np.datetime64("NaT"),
+    )
     return Negatives(firm=firm, kind=kind, occurred_on=occurred, cleared_on=cleared)
 
 
-def build_qualifications(cal: Calibration, seed: int, firms: Firms, certs: Certificates, stars: Stars, keys: PanelKeys, neg: Negatives, scale: float) -> tuple[Quals, np.ndarray, np.ndarray]:
+def build_qualifications(
+    cal: Calibration,
+    seed: int,
+    firms: Firms,
+    certs: Certificates,
+    stars: Stars,
+    keys: PanelKeys,
+    neg: Negatives,
+    scale: float,
+) -> tuple[Quals, np.ndarray, np.ndarray]:
     """Return qualifications plus the ``listed`` flags and the ladder tier index per firm (-1 none)."""
     rng = stream(seed, "qualifications")
     n = firms.n
@@ -112,26 +138,67 @@ def build_qualifications(cal: Calibration, seed: int, firms: Firms, certs: Certi
         chosen = np.flatnonzero(eligible & (rng.random(n) < 0.82))
         granted = np.datetime64(f"{year}-03-01") + rng.integers(0, 240, size=len(chosen)) * DAY
         seq = rng.permutation(len(chosen)) + 1
-        ref = np.char.add(np.char.add(str(year), district_codes[firms.district[chosen]]), np.char.zfill(seq.astype(str), 6))
-        parts.append({"firm": chosen, "kind": np.full(len(chosen), "tech_sme", dtype=object), "year": np.full(len(chosen), year),
-                      "granted_on": granted, "expires_on": np.full(len(chosen), np.datetime64(f"{year}-12-31")), "reference_no": ref.astype(object)})
-    parts.append({"firm": certs.firm, "kind": np.full(len(certs.firm), "high_tech_enterprise", dtype=object), "year": certs.year,
-                  "granted_on": certs.granted_on, "expires_on": certs.expires_on, "reference_no": np.array(certs.number, dtype=object)})
+        ref = np.char.add(
+            np.char.add(str(year), district_codes[firms.district[chosen]]), np.char.zfill(seq.astype(str), 6)
+        )
+        parts.append(
+            {
+                "firm": chosen,
+                "kind": np.full(len(chosen), "tech_sme", dtype=object),
+                "year": np.full(len(chosen), year),
+                "granted_on": granted,
+                "expires_on": np.full(len(chosen), np.datetime64(f"{year}-12-31")),
+                "reference_no": ref.astype(object),
+            }
+        )
+    parts.append(
+        {
+            "firm": certs.firm,
+            "kind": np.full(len(certs.firm), "high_tech_enterprise", dtype=object),
+            "year": certs.year,
+            "granted_on": certs.granted_on,
+            "expires_on": certs.expires_on,
+            "reference_no": np.array(certs.number, dtype=object),
+        }
+    )
     tier = _ladder(cal, firms, stars, keys, rng, scale)
     ladder_firms = np.flatnonzero(tier >= 0)
-    lyear = np.maximum(LAST_YEAR - rng.choice(3, size=len(ladder_firms), p=[0.45, 0.3, 0.25]), np.minimum(firms.reg_year[ladder_firms] + 1, LAST_YEAR))
+    lyear = np.maximum(
+        LAST_YEAR - rng.choice(3, size=len(ladder_firms), p=[0.45, 0.3, 0.25]),
+        np.minimum(firms.reg_year[ladder_firms] + 1, LAST_YEAR),
+    )
     lgranted = year_start(lyear) + rng.integers(180, 330, size=len(lyear)) * DAY
-    parts.append({"firm": ladder_firms, "kind": np.array(LADDER_TIERS, dtype=object)[tier[ladder_firms]], "year": lyear,
-                  "granted_on": lgranted, "expires_on": year_start(lyear + 3) + (lgranted - year_start(lyear)) - DAY, "reference_no": np.full(len(lyear), None, dtype=object)})
+    parts.append(
+        {
+            "firm": ladder_firms,
+            "kind": np.array(LADDER_TIERS, dtype=object)[tier[ladder_firms]],
+            "year": lyear,
+            "granted_on": lgranted,
+            "expires_on": year_start(lyear + 3) + (lgranted - year_start(lyear)) - DAY,
+            "reference_no": np.full(len(lyear), None, dtype=object),
+        }
+    )
     leaders, listed = _leaders_and_listed(cal, firms, keys, rng, scale, tier)
     lg = np.datetime64(f"{LAST_YEAR}-06-30") + rng.integers(0, 120, size=len(leaders)) * DAY
-    parts.append({"firm": leaders, "kind": np.full(len(leaders), "tech_leader", dtype=object), "year": np.full(len(leaders), LAST_YEAR),
-                  "granted_on": lg, "expires_on": year_start(np.full(len(lg), LAST_YEAR + 3)) + (lg - year_start(np.full(len(lg), LAST_YEAR))) - DAY, "reference_no": np.full(len(leaders), None, dtype=object)})
+    parts.append(
+        {
+            "firm": leaders,
+            "kind": np.full(len(leaders), "tech_leader", dtype=object),
+            "year": np.full(len(leaders), LAST_YEAR),
+            "granted_on": lg,
+            "expires_on": year_start(np.full(len(lg), LAST_YEAR + 3))
+            + (lg - year_start(np.full(len(lg), LAST_YEAR)))
+            - DAY,
+            "reference_no": np.full(len(leaders), None, dtype=object),
+        }
+    )
     cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     return Quals(**cols), listed, tier
 
 
-def _ladder(cal: Calibration, firms: Firms, stars: Stars, keys: PanelKeys, rng: np.random.Generator, scale: float) -> np.ndarray:
+def _ladder(
+    cal: Calibration, firms: Firms, stars: Stars, keys: PanelKeys, rng: np.random.Generator, scale: float
+) -> np.ndarray:
     n = firms.n
     tier = np.full(n, -1)
     for name in ("seed_unicorn", "potential_unicorn", "unicorn"):
@@ -155,22 +222,37 @@ def _ladder(cal: Calibration, firms: Firms, stars: Stars, keys: PanelKeys, rng: 
     tier[gazelles] = LADDER_TIERS.index("gazelle")
     inv = np.nan_to_num(keys.get("ip_invention_granted", LAST_YEAR))
     eaglet_pool = active & (tier < 0) & (age <= 10) & (age >= 1) & (rd_ratio >= 0.03)
-    e_score = np.where(eaglet_pool, np.log1p(rd_ratio * 20) + 0.3 * np.log1p(inv) + 0.5 * np.clip(cagr, -1, 2) + 0.4 * rng.standard_normal(n), -np.inf)
+    e_score = np.where(
+        eaglet_pool,
+        np.log1p(rd_ratio * 20)
+        + 0.3 * np.log1p(inv)
+        + 0.5 * np.clip(cagr, -1, 2)
+        + 0.4 * rng.standard_normal(n),
+        -np.inf,
+    )
     n_eaglet = max(0, total - int((tier >= 0).sum()))
     eaglets = np.argsort(-e_score, kind="stable")[: min(n_eaglet, int(eaglet_pool.sum()))]
     tier[eaglets] = LADDER_TIERS.index("eaglet")
     return tier
 
 
-def _leaders_and_listed(cal: Calibration, firms: Firms, keys: PanelKeys, rng: np.random.Generator, scale: float, tier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _leaders_and_listed(
+    cal: Calibration, firms: Firms, keys: PanelKeys, rng: np.random.Generator, scale: float, tier: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     active = firms.active_in(LAST_YEAR)
     sales = np.nan_to_num(keys.get("sales_revenue", LAST_YEAR))
     rd = np.nan_to_num(keys.get("rd_expense", LAST_YEAR))
-    lead_score = np.where(active, np.log1p(sales) + 1.5 * np.log1p(rd) + rng.standard_normal(firms.n), -np.inf)
+    lead_score = np.where(
+        active, np.log1p(sales) + 1.5 * np.log1p(rd) + rng.standard_normal(firms.n), -np.inf
+    )
     n_lead = round(int(cal.assumption["tech_leaders"]) * scale)
     leaders = np.sort(np.argsort(-lead_score, kind="stable")[:n_lead])
     not_unicorn = tier != LADDER_TIERS.index("unicorn")
-    list_score = np.where(active & not_unicorn & (LAST_YEAR - firms.reg_year >= 5), np.log(np.maximum(sales, 1)) + 1.2 * rng.standard_normal(firms.n), -np.inf)
+    list_score = np.where(
+        active & not_unicorn & (LAST_YEAR - firms.reg_year >= 5),
+        np.log(np.maximum(sales, 1)) + 1.2 * rng.standard_normal(firms.n),
+        -np.inf,
+    )
     n_list = round(int(cal.assumption["listed"]) * scale)
     listed = np.zeros(firms.n, dtype=bool)
     listed[np.argsort(-list_score, kind="stable")[:n_list]] = True

@@ -42,7 +42,9 @@ class TextMaker:
             "qualifier": self.pick(self.voc["qualifiers"]),
         }
 
-    def achievement(self, cluster: str, subfield: str, trl: int, ip: str, mode_zh: str) -> tuple[str, str, str]:
+    def achievement(
+        self, cluster: str, subfield: str, trl: int, ip: str, mode_zh: str
+    ) -> tuple[str, str, str]:
         slots = self._slots(cluster, subfield) | {"trl": str(trl), "ip": ip, "mode": mode_zh}
         tmpl = self.voc["achievement"]
         title = self.pick(tmpl["title_templates"]).format(**slots)
@@ -53,7 +55,9 @@ class TextMaker:
     def demand(self, cluster: str, subfield: str, budget_wan: int, mode_zh: str) -> tuple[str, str]:
         slots = self._slots(cluster, subfield) | {"budget": str(budget_wan), "mode": mode_zh}
         tmpl = self.voc["demand"]
-        return self.pick(tmpl["title_templates"]).format(**slots), self.pick(tmpl["description_templates"]).format(**slots)
+        return self.pick(tmpl["title_templates"]).format(**slots), self.pick(
+            tmpl["description_templates"]
+        ).format(**slots)
 
     def buyer(self, in_city: bool) -> str:
         company = self.voc["company"]

@@ -55,7 +55,26 @@ def achievements(cal: Calibration, seed: int, scale: float) -> tuple[pl.DataFram
     modes_zh = cal.vocabulary["transfer_modes"]
     weights = np.array([float(i["weight"]) for i in inst])
     n = scaled_count(cal, "achievements", scale, 40)
-    rows: dict[str, list[object]] = {k: [] for k in ("id", "institution_id", "title", "abstract", "cluster_id", "subfield", "keywords", "trl", "ip_summary", "transfer_mode", "price_fen", "pay_after_use", "published_on", "status", "is_synthetic")}
+    rows: dict[str, list[object]] = {
+        k: []
+        for k in (
+            "id",
+            "institution_id",
+            "title",
+            "abstract",
+            "cluster_id",
+            "subfield",
+            "keywords",
+            "trl",
+            "ip_summary",
+            "transfer_mode",
+            "price_fen",
+            "pay_after_use",
+            "published_on",
+            "status",
+            "is_synthetic",
+        )
+    }
     inventors: dict[str, list[object]] = {"id": [], "achievement_id": [], "name": [], "share": []}
     for a_id in range(1, n + 1):
         i = int(rng.choice(len(inst), p=weights / weights.sum()))
@@ -66,14 +85,27 @@ def achievements(cal: Calibration, seed: int, scale: float) -> tuple[pl.DataFram
         n_inv, n_soft = int(rng.poisson(2.0)) + 1, int(rng.poisson(0.6))
         ip = f"授权发明专利{n_inv}项" + (f"、软件著作权{n_soft}项" if n_soft else "")
         title, abstract, keywords = text.achievement(cluster, subfield, trl, ip, modes_zh[mode])
-        price = int(np.exp(np.log(1.5e6) + 0.25 * (trl - 5) + 0.9 * rng.standard_normal()) / 1000) * 1000 * 100
+        price = (
+            int(np.exp(np.log(1.5e6) + 0.25 * (trl - 5) + 0.9 * rng.standard_normal()) / 1000) * 1000 * 100
+        )
         published = _random_day(rng, date(2021, 1, 1), date(LAST_YEAR, 12, 31))
         status = rng.choice(["published", "negotiating", "transferred"], p=[0.6, 0.15, 0.25])
         for key, value in (
-            ("id", a_id), ("institution_id", i + 1), ("title", title), ("abstract", abstract), ("cluster_id", cluster),
-            ("subfield", subfield), ("keywords", keywords), ("trl", trl), ("ip_summary", ip), ("transfer_mode", mode),
-            ("price_fen", price), ("pay_after_use", bool(mode in ("transfer", "license") and rng.random() < 0.3)),
-            ("published_on", published), ("status", str(status)), ("is_synthetic", True),
+            ("id", a_id),
+            ("institution_id", i + 1),
+            ("title", title),
+            ("abstract", abstract),
+            ("cluster_id", cluster),
+            ("subfield", subfield),
+            ("keywords", keywords),
+            ("trl", trl),
+            ("ip_summary", ip),
+            ("transfer_mode", mode),
+            ("price_fen", price),
+            ("pay_after_use", bool(mode in ("transfer", "license") and rng.random() < 0.3)),
+            ("published_on", published),
+            ("status", str(status)),
+            ("is_synthetic", True),
         ):
             rows[key].append(value)
         k = int(rng.integers(1, 7))
@@ -93,18 +125,50 @@ def demands(cal: Calibration, seed: int, firms: Firms, scale: float) -> pl.DataF
     w = np.exp(0.6 * firms.z_size[active] + 0.6 * firms.z_rd[active])
     n = scaled_count(cal, "demands", scale, 20)
     poster = np.sort(active[rng.choice(len(active), size=n, p=w / w.sum())])
-    rows: dict[str, list[object]] = {k: [] for k in ("id", "enterprise_id", "title", "description", "cluster_id", "budget_fen", "deadline", "district_code", "status", "posted_on", "is_synthetic")}
+    rows: dict[str, list[object]] = {
+        k: []
+        for k in (
+            "id",
+            "enterprise_id",
+            "title",
+            "description",
+            "cluster_id",
+            "budget_fen",
+            "deadline",
+            "district_code",
+            "status",
+            "posted_on",
+            "is_synthetic",
+        )
+    }
     for d_id, f in enumerate(poster.tolist(), start=1):
         cluster = cal.cluster_ids[int(firms.cluster[f])]
         budget_wan = max(5, int(np.exp(np.log(60) + 0.9 * rng.standard_normal())))
-        title, desc = text.demand(cluster, text.pick(cal.subfields[cluster]), budget_wan, modes_zh[TRANSFER_MODES[int(rng.integers(0, 4))]])
+        title, desc = text.demand(
+            cluster,
+            text.pick(cal.subfields[cluster]),
+            budget_wan,
+            modes_zh[TRANSFER_MODES[int(rng.integers(0, 4))]],
+        )
         posted = _random_day(rng, date(2023, 1, 1), date(LAST_YEAR, 12, 31))
         deadline = posted + timedelta(days=int(rng.integers(90, 366)))
-        status = "open" if deadline > date(LAST_YEAR, 12, 31) else str(rng.choice(["matched", "closed"], p=[0.45, 0.55]))
+        status = (
+            "open"
+            if deadline > date(LAST_YEAR, 12, 31)
+            else str(rng.choice(["matched", "closed"], p=[0.45, 0.55]))
+        )
         for key, value in (
-            ("id", d_id), ("enterprise_id", f + 1), ("title", title), ("description", desc), ("cluster_id", cluster),
-            ("budget_fen", budget_wan * 10_000 * 100), ("deadline", deadline), ("district_code", cal.district_codes[int(firms.district[f])]),
-            ("status", status), ("posted_on", posted), ("is_synthetic", True),
+            ("id", d_id),
+            ("enterprise_id", f + 1),
+            ("title", title),
+            ("description", desc),
+            ("cluster_id", cluster),
+            ("budget_fen", budget_wan * 10_000 * 100),
+            ("deadline", deadline),
+            ("district_code", cal.district_codes[int(firms.district[f])]),
+            ("status", status),
+            ("posted_on", posted),
+            ("is_synthetic", True),
         ):
             rows[key].append(value)
     return pl.DataFrame(rows)
@@ -115,16 +179,33 @@ def experts(cal: Calibration, seed: int, scale: float) -> pl.DataFrame:
     text = TextMaker(cal, rng)
     inst = cal.entities["institutions"]
     n = scaled_count(cal, "experts", scale, 30)
-    rows: dict[str, list[object]] = {k: [] for k in ("id", "name", "institution_id", "title", "cluster_id", "keywords", "is_tech_commissioner", "is_synthetic")}
+    rows: dict[str, list[object]] = {
+        k: []
+        for k in (
+            "id",
+            "name",
+            "institution_id",
+            "title",
+            "cluster_id",
+            "keywords",
+            "is_tech_commissioner",
+            "is_synthetic",
+        )
+    }
     for e_id in range(1, n + 1):
         from_inst = rng.random() < 0.8
         i = int(rng.integers(0, len(inst)))
         cluster = text.pick(inst[i]["clusters"]) if from_inst else text.pick(cal.cluster_ids)
         subs = rng.choice(cal.subfields[cluster], size=3, replace=False)
         for key, value in (
-            ("id", e_id), ("name", text.person()), ("institution_id", i + 1 if from_inst else None),
-            ("title", text.pick(cal.vocabulary["people"]["expert_titles"])), ("cluster_id", cluster),
-            ("keywords", "、".join(str(s) for s in subs)), ("is_tech_commissioner", bool(rng.random() < 0.3)), ("is_synthetic", True),
+            ("id", e_id),
+            ("name", text.person()),
+            ("institution_id", i + 1 if from_inst else None),
+            ("title", text.pick(cal.vocabulary["people"]["expert_titles"])),
+            ("cluster_id", cluster),
+            ("keywords", "、".join(str(s) for s in subs)),
+            ("is_tech_commissioner", bool(rng.random() < 0.3)),
+            ("is_synthetic", True),
         ):
             rows[key].append(value)
     return pl.DataFrame(rows, schema_overrides={"institution_id": pl.Int64})
@@ -144,7 +225,9 @@ def brokers(cal: Calibration, seed: int, scale: float) -> pl.DataFrame:
             "certificate_no": [f"JSJJR{y}2101{i:05d}" for i, y in enumerate(years.tolist(), start=1)],
             "certified_on": [_random_day(rng, date(y, 1, 1), date(y, 12, 31)) for y in years.tolist()],
             "cluster_id": [cal.cluster_ids[int(c)] for c in rng.integers(0, len(cal.cluster_ids), size=n)],
-            "district_code": [cal.district_codes[int(d)] for d in rng.choice(len(dw), size=n, p=dw / dw.sum())],
+            "district_code": [
+                cal.district_codes[int(d)] for d in rng.choice(len(dw), size=n, p=dw / dw.sum())
+            ],
             "rating": [f"{r:.1f}" for r in np.clip(rng.normal(3.8, 0.6, n), 1, 5)],
             "is_synthetic": [True] * n,
         }

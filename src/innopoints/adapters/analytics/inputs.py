@@ -99,7 +99,9 @@ def build_firm_frame(
         elif col.startswith("q_"):
             missing.append(pl.lit(False).alias(col))
     frame = frame.with_columns(missing)
-    fills = [pl.col(x).fill_null(0).cast(pl.Int64) if x in have else pl.lit(0, pl.Int64).alias(x) for x in neg_cols]
+    fills = [
+        pl.col(x).fill_null(0).cast(pl.Int64) if x in have else pl.lit(0, pl.Int64).alias(x) for x in neg_cols
+    ]
     flags = [pl.col(c.qual(k)).fill_null(False) for k in kinds]
     return frame.with_columns(fills + flags).select(c.input_columns(rb)).collect()
 

@@ -22,9 +22,11 @@ def _sum_present(cols: list[str]) -> pl.Expr:
 
 def indicator_expr(ind: Indicator) -> pl.Expr:
     if ind.kind == "qualifications":
-        value = pl.sum_horizontal([pl.col(c.qual(q)).cast(pl.Int64) for q in ind.qualifications]).cast(pl.Float64)
+        value = pl.sum_horizontal([pl.col(c.qual(q)).cast(pl.Int64) for q in ind.qualifications]).cast(
+            pl.Float64
+        )
     elif ind.kind == "value":
-        value = _sum_present([c.cur(f) for f in ind.fields]).cast(pl.Float64) / float(SCALE)
+        value = _sum_present([c.cur(f) for f in ind.fields]).cast(pl.Float64)
     elif ind.kind == "ratio":
         num = _sum_present([c.cur(f) for f in ind.fields])
         den = _sum_present([c.cur(f) for f in ind.denominator])
@@ -124,7 +126,9 @@ def ladder_expr(rb: PointsRulebook) -> pl.Expr:
         held = pl.col(c.qual(rung.qualification))
         if rung.or_tech_sme_qualified:
             held = held | pl.col("tech_sme_qualified").fill_null(False)
-        chain = pl.when(held).then(pl.lit(rung.id)) if chain is None else chain.when(held).then(pl.lit(rung.id))
+        chain = (
+            pl.when(held).then(pl.lit(rung.id)) if chain is None else chain.when(held).then(pl.lit(rung.id))
+        )
     assert chain is not None
     return chain.otherwise(pl.lit(rb.ladder.none_stage)).alias("ladder_stage")
 
@@ -163,7 +167,9 @@ def points_exprs(rb: PointsRulebook) -> list[pl.Expr]:
     terms = {ind.id: _weight_by_stage(rb, ind) * pl.col(c.micro_col(ind.id)) for ind in rb.indicator_list}
     out = [_round_sum(list(terms.values())).alias("base_centi")]
     for g in rb.indicators.groups:
-        out.append(_round_sum([terms[i.id] for i in rb.indicator_list if i.group == g.id]).alias(c.group_col(g.id)))
+        out.append(
+            _round_sum([terms[i.id] for i in rb.indicator_list if i.group == g.id]).alias(c.group_col(g.id))
+        )
     return out
 
 

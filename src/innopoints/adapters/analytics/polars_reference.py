@@ -68,7 +68,8 @@ def assign_frozen_groups(df: pl.DataFrame, reference: Reference) -> pl.DataFrame
     """peer_group from a frozen reference: first level whose group exists in the reference."""
     fine = _fine_table(df)
     mapping = {
-        f"{r['stage']}:{r['cluster_id']}": reference.resolve(r["stage"], r["cluster_id"]) for r in fine.rows(named=True)
+        f"{r['stage']}:{r['cluster_id']}": reference.resolve(r["stage"], r["cluster_id"])
+        for r in fine.rows(named=True)
     }
     return _with_peer(df, mapping)
 
@@ -91,11 +92,11 @@ class _Layout:
         cells = df["_cell"].to_numpy()
         self.order = np.argsort(cells, kind="stable")
         table = (
-            df.group_by("_cell", "stage", "cluster_id", "peer_group")
-            .agg(pl.len().alias("n"))
-            .sort("_cell")
+            df.group_by("_cell", "stage", "cluster_id", "peer_group").agg(pl.len().alias("n")).sort("_cell")
         )
-        self.keys: list[tuple[str, str, str]] = [(r[0], r[1], r[2]) for r in table.select("stage", "cluster_id", "peer_group").rows()]
+        self.keys: list[tuple[str, str, str]] = [
+            (r[0], r[1], r[2]) for r in table.select("stage", "cluster_id", "peer_group").rows()
+        ]
         self.bounds = np.concatenate([[0], np.cumsum(table["n"].to_numpy())]).astype(np.int64)
 
     def values(self, df: pl.DataFrame, column: str) -> FloatArray:
@@ -152,7 +153,9 @@ def build_reference(df: pl.DataFrame, rb: PointsRulebook, threads: int | None = 
     return ref
 
 
-def apply_reference(df: pl.DataFrame, rb: PointsRulebook, ref: Reference, threads: int | None = None) -> list[pl.Series]:
+def apply_reference(
+    df: pl.DataFrame, rb: PointsRulebook, ref: Reference, threads: int | None = None
+) -> list[pl.Series]:
     """Percentile millionths of every indicator for every firm, against its peer group's frozen quantiles."""
     layout = _Layout(df)
 

@@ -88,7 +88,9 @@ def _year_values(rng: np.random.Generator, size: np.ndarray, growth: np.ndarray)
     return out
 
 
-def generate(n: int, year: int = 2025, seed: int = 7, missing_share: float = 0.03, offset: int = 0) -> SamplePanel:
+def generate(
+    n: int, year: int = 2025, seed: int = 7, missing_share: float = 0.03, offset: int = 0
+) -> SamplePanel:
     rng = np.random.default_rng(seed)
     region = load_region("shenyang")
     clusters = [cl.id for cl in region.clusters]
@@ -104,7 +106,9 @@ def generate(n: int, year: int = 2025, seed: int = 7, missing_share: float = 0.0
             "exit_date": [None] * n,
             "district_code": ["210112"] * n,
             "park_id": [None] * n,
-            "cluster_id": rng.choice(clusters, n, p=np.linspace(2, 1, len(clusters)) / np.linspace(2, 1, len(clusters)).sum()),
+            "cluster_id": rng.choice(
+                clusters, n, p=np.linspace(2, 1, len(clusters)) / np.linspace(2, 1, len(clusters)).sum()
+            ),
             "high_tech_field_id": [None] * n,
             "listed": rng.random(n) < 0.01,
             "mainland_resident": rng.random(n) > 0.01,
@@ -133,7 +137,13 @@ def generate(n: int, year: int = 2025, seed: int = 7, missing_share: float = 0.0
             "expires_on": [date(year + 1, 5, 31)] * len(qi),
             "revoked_on": [None] * len(qi),
         },
-        schema_overrides={"revoked_on": pl.Date, "granted_on": pl.Date, "expires_on": pl.Date, "uscc": pl.String, "kind": pl.String},
+        schema_overrides={
+            "revoked_on": pl.Date,
+            "granted_on": pl.Date,
+            "expires_on": pl.Date,
+            "uscc": pl.String,
+            "kind": pl.String,
+        },
     )
     ni = np.flatnonzero(rng.random(n) < 0.02)
     negs = pl.DataFrame(
@@ -143,6 +153,11 @@ def generate(n: int, year: int = 2025, seed: int = 7, missing_share: float = 0.0
             "occurred_on": [date(year - int(rng.integers(0, 3)), 3, 1) for _ in ni],
             "cleared_on": [None] * len(ni),
         },
-        schema_overrides={"cleared_on": pl.Date, "occurred_on": pl.Date, "uscc": pl.String, "kind": pl.String},
+        schema_overrides={
+            "cleared_on": pl.Date,
+            "occurred_on": pl.Date,
+            "uscc": pl.String,
+            "kind": pl.String,
+        },
     )
     return SamplePanel(ent, panel, quals, negs)

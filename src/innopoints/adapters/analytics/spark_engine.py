@@ -43,24 +43,33 @@ def features(df: DataFrame, rb: PointsRulebook, year: int) -> DataFrame:
     return df.select("*", *first).withColumn("ladder_stage", plan.ladder_expr(rb))
 
 
-def score_spark(df: DataFrame, rb: PointsRulebook, year: int, reference: Reference | None) -> tuple[DataFrame, Reference]:
+def score_spark(
+    df: DataFrame, rb: PointsRulebook, year: int, reference: Reference | None
+) -> tuple[DataFrame, Reference]:
     spark = session()
     feats = features(df, rb, year).cache()
-    cells = [(r["stage"], r["cluster_id"], int(r["n"])) for r in feats.groupBy("stage", "cluster_id").agg(F.count("*").alias("n")).collect()]
+    cells = [
+        (r["stage"], r["cluster_id"], int(r["n"]))
+        for r in feats.groupBy("stage", "cluster_id").agg(F.count("*").alias("n")).collect()
+    ]
     if reference is None:
         mapping, _ = peer_map(cells, rb)
         reference = build_reference(spark, feats, rb, cells)
     else:
         mapping = {f"{s}:{cl}": reference.resolve(s, cl) for s, cl, _ in cells}
-    groups = spark.createDataFrame([(k.split(":", 1)[0], k.split(":", 1)[1], v) for k, v in mapping.items()],
-                                   "stage string, cluster_id string, peer_group string")
+    groups = spark.createDataFrame(
+        [(k.split(":", 1)[0], k.split(":", 1)[1], v) for k, v in mapping.items()],
+        "stage string, cluster_id string, peer_group string",
+    )
     grouped = feats.join(F.broadcast(groups), ["stage", "cluster_id"])
     scored = with_percentiles(grouped, rb, reference)
     scored = scored.select("*", *plan.points_exprs(rb)).withColumn("points_centi", plan.final_expr(rb))
     return scored.select("*", *plan.rank_exprs(rb)), reference
 
 
-def score(firms: pl.DataFrame, rb: PointsRulebook, year: int, reference: Reference | None = None) -> tuple[pl.DataFrame, Reference]:
+def score(
+    firms: pl.DataFrame, rb: PointsRulebook, year: int, reference: Reference | None = None
+) -> tuple[pl.DataFrame, Reference]:
     """Score a normalised firm frame on Spark; returns the result as a Polars frame."""
     with tempfile.TemporaryDirectory(prefix="innopoints-spark-") as tmp:
         src = Path(tmp) / "firms.parquet"
@@ -69,7 +78,9 @@ def score(firms: pl.DataFrame, rb: PointsRulebook, year: int, reference: Referen
     return result, ref
 
 
-def score_parquet(path: str, rb: PointsRulebook, year: int, reference: Reference | None, out_dir: str) -> tuple[pl.DataFrame, Reference]:
+def score_parquet(
+    path: str, rb: PointsRulebook, year: int, reference: Reference | None, out_dir: str
+) -> tuple[pl.DataFrame, Reference]:
     spark = session()
     result, ref = score_spark(spark.read.parquet(path), rb, year, reference)
     drop = [x for x in result.columns if x.startswith(("f_", "p_", "q_", "neg_"))]

@@ -25,9 +25,11 @@ def _sum_present(cols: list[str]) -> Column:
 
 def indicator_expr(ind: Indicator) -> Column:
     if ind.kind == "qualifications":
-        value = reduce(lambda a, b: a + b, [F.col(c.qual(q)).cast("long") for q in ind.qualifications]).cast("double")
+        value = reduce(lambda a, b: a + b, [F.col(c.qual(q)).cast("long") for q in ind.qualifications]).cast(
+            "double"
+        )
     elif ind.kind == "value":
-        value = _sum_present([c.cur(f) for f in ind.fields]).cast("double") / F.lit(float(SCALE))
+        value = _sum_present([c.cur(f) for f in ind.fields]).cast("double")
     elif ind.kind == "ratio":
         num = _sum_present([c.cur(f) for f in ind.fields])
         den = _sum_present([c.cur(f) for f in ind.denominator])
@@ -80,21 +82,36 @@ def _count_band(count: Column, bands: list[Band]) -> Column:
 def tech_sme_exprs(rb: PointsRulebook) -> list[Column]:
     spec = rb.ladder.tech_sme
     f = lambda code: F.col(c.cur(code))  # noqa: E731
-    staff = F.when(f("sci_tech_staff").isNotNull() & f("employees").isNotNull(),
-                   _ratio_band(f("sci_tech_staff"), f("employees"), spec.staff_bands))
-    rd_known = f("rd_expense").isNotNull() & f("sales_revenue").isNotNull() & f("cost_expense_total").isNotNull()
-    rd = F.when(rd_known, F.greatest(_ratio_band(f("rd_expense"), f("sales_revenue"), spec.rd_sales_bands),
-                                     _ratio_band(f("rd_expense"), f("cost_expense_total"), spec.rd_cost_bands)))
+    staff = F.when(
+        f("sci_tech_staff").isNotNull() & f("employees").isNotNull(),
+        _ratio_band(f("sci_tech_staff"), f("employees"), spec.staff_bands),
+    )
+    rd_known = (
+        f("rd_expense").isNotNull() & f("sales_revenue").isNotNull() & f("cost_expense_total").isNotNull()
+    )
+    rd = F.when(
+        rd_known,
+        F.greatest(
+            _ratio_band(f("rd_expense"), f("sales_revenue"), spec.rd_sales_bands),
+            _ratio_band(f("rd_expense"), f("cost_expense_total"), spec.rd_cost_bands),
+        ),
+    )
     c1 = _sum_present([c.cur(x) for x in spec.class1_fields])
     c2 = _sum_present([c.cur(x) for x in spec.class2_fields])
-    ip = (F.when(c1 >= SCALE, F.lit(spec.class1_points))
-          .when(c1.isNull() | c2.isNull(), F.lit(None).cast("int"))
-          .otherwise(_count_band(c2, spec.class2_bands)))
+    ip = (
+        F.when(c1 >= SCALE, F.lit(spec.class1_points))
+        .when(c1.isNull() | c2.isNull(), F.lit(None).cast("int"))
+        .otherwise(_count_band(c2, spec.class2_bands))
+    )
     score = staff + rd + ip
     blocked = reduce(lambda a, b: a + b, [F.col(c.neg(k)) for k in spec.blocking_negative_kinds]) > 0
-    basic = (F.col("mainland_resident") & (f("employees") <= spec.max_employees * SCALE)
-             & (f("sales_revenue") <= F.lit(spec.max_sales_revenue * SCALE).cast("long"))
-             & (f("total_assets") <= F.lit(spec.max_total_assets * SCALE).cast("long")) & ~blocked)
+    basic = (
+        F.col("mainland_resident")
+        & (f("employees") <= spec.max_employees * SCALE)
+        & (f("sales_revenue") <= F.lit(spec.max_sales_revenue * SCALE).cast("long"))
+        & (f("total_assets") <= F.lit(spec.max_total_assets * SCALE).cast("long"))
+        & ~blocked
+    )
     direct = F.lit(False)
     for q in spec.direct_qualifications:
         direct = direct | F.col(c.qual(q))
@@ -117,8 +134,10 @@ def ladder_expr(rb: PointsRulebook) -> Column:
 
 def adjustment_exprs(rb: PointsRulebook) -> list[Column]:
     adj = rb.adjustments
-    bonus_terms = [F.when(F.col(c.cur(b.field)) >= int(b.min * SCALE), F.lit(b.points)).otherwise(F.lit(0))
-                   for b in adj.bonus]
+    bonus_terms = [
+        F.when(F.col(c.cur(b.field)) >= int(b.min * SCALE), F.lit(b.points)).otherwise(F.lit(0))
+        for b in adj.bonus
+    ]
     bonus = F.least(reduce(lambda a, b: a + b, bonus_terms), F.lit(adj.bonus_cap)).cast("long")
     pen_terms = [F.col(c.neg(p.kind)) * p.points for p in adj.penalties]
     pen_terms.append(F.col(c.UNLISTED) * adj.unlisted_deduction)
@@ -149,7 +168,9 @@ def points_exprs(rb: PointsRulebook) -> list[Column]:
     terms = {ind.id: _weight_by_stage(rb, ind) * F.col(c.micro_col(ind.id)) for ind in rb.indicator_list}
     out = [_round_sum(list(terms.values())).alias("base_centi")]
     for g in rb.indicators.groups:
-        out.append(_round_sum([terms[i.id] for i in rb.indicator_list if i.group == g.id]).alias(c.group_col(g.id)))
+        out.append(
+            _round_sum([terms[i.id] for i in rb.indicator_list if i.group == g.id]).alias(c.group_col(g.id))
+        )
     return out
 
 

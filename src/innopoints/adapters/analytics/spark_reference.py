@@ -34,7 +34,9 @@ def peer_map(cells: list[tuple[str, str, int]], rb: PointsRulebook) -> tuple[dic
         for level in lv:
             key = group_label(stage, cluster, level)
             sizes[key] = sizes.get(key, 0) + n
-    qualifying = {k: v for k, v in sizes.items() if v >= rb.peer_groups.min_size or k == group_label("", "", [])}
+    qualifying = {
+        k: v for k, v in sizes.items() if v >= rb.peer_groups.min_size or k == group_label("", "", [])
+    }
     mapping = {}
     for stage, cluster, _ in cells:
         labels = [group_label(stage, cluster, level) for level in lv]
@@ -42,7 +44,9 @@ def peer_map(cells: list[tuple[str, str, int]], rb: PointsRulebook) -> tuple[dic
     return mapping, qualifying
 
 
-def build_reference(spark: SparkSession, df: DataFrame, rb: PointsRulebook, cells: list[tuple[str, str, int]]) -> Reference:
+def build_reference(
+    spark: SparkSession, df: DataFrame, rb: PointsRulebook, cells: list[tuple[str, str, int]]
+) -> Reference:
     lv = levels(rb)
     k_points = rb.peer_groups.quantile_points
     _, qualifying = peer_map(cells, rb)
@@ -59,7 +63,10 @@ def build_reference(spark: SparkSession, df: DataFrame, rb: PointsRulebook, cell
             .select("pg", F.col("p.ind").alias("ind"), F.col("p.v").alias("v"))
             .where(F.col("v").isNotNull() & F.col("pg").isin(list(qualifying)))
         )
-        counts = {(r["pg"], r["ind"]): r["n"] for r in long.groupBy("pg", "ind").agg(F.count("*").alias("n")).collect()}
+        counts = {
+            (r["pg"], r["ind"]): r["n"]
+            for r in long.groupBy("pg", "ind").agg(F.count("*").alias("n")).collect()
+        }
         wanted = []
         for (pg, ind), n in counts.items():
             k = np.arange(k_points, dtype=np.int64)
@@ -70,7 +77,11 @@ def build_reference(spark: SparkSession, df: DataFrame, rb: PointsRulebook, cell
             continue
         positions = spark.createDataFrame(wanted, "pg string, ind string, pos long")
         ranked = long.withColumn("pos", F.row_number().over(Window.partitionBy("pg", "ind").orderBy("v")) - 1)
-        picked = ranked.join(F.broadcast(positions), ["pg", "ind", "pos"]).select("pg", "ind", "pos", "v").collect()
+        picked = (
+            ranked.join(F.broadcast(positions), ["pg", "ind", "pos"])
+            .select("pg", "ind", "pos", "v")
+            .collect()
+        )
         stats: dict[tuple[str, str], dict[int, float]] = {}
         for r in picked:
             stats.setdefault((r["pg"], r["ind"]), {})[int(r["pos"])] = float(r["v"])
@@ -105,7 +116,7 @@ class _Lookup:
             [q if (q := ref.quantiles[g].get(ind_id)) is not None else np.zeros(self.k) for g in groups]
         )
         self.has_ref = [i for i, g in enumerate(groups) if ref.quantiles[g].get(ind_id) is not None]
-        self.qs = F.array(*[F.lit(float(v)) for v in flat])
+        self.qs = F.expr("array(" + ",".join(f"{float(v)!r}D" for v in flat) + ")")
 
     def q_at(self, index0: Column) -> Column:
         """Quantile at a 0-based position (clamped) inside the row's peer group."""
@@ -147,7 +158,9 @@ def with_percentiles(df: DataFrame, rb: PointsRulebook, ref: Reference) -> DataF
     df = df.withColumns({f"_L_{ind.id}": F.lit(0).cast("long") for ind in rb.indicator_list})
     b = 1 << (ref.k_points - 1).bit_length()
     while b:
-        df = df.withColumns({f"_L_{ind.id}": lk.step(b) for ind, lk in zip(rb.indicator_list, lookups, strict=True)})
+        df = df.withColumns(
+            {f"_L_{ind.id}": lk.step(b) for ind, lk in zip(rb.indicator_list, lookups, strict=True)}
+        )
         b >>= 1
     df = df.withColumns({lk.name: lk.micro() for lk in lookups})
     return df.drop("_gidx", *[f"_L_{ind.id}" for ind in rb.indicator_list])

@@ -37,7 +37,9 @@ def insert_many(
         return len(payload)
     if any(p is not None for p in processors):
         prepared = [
-            tuple(p(v) if p is not None and v is not None else v for p, v in zip(processors, row, strict=True))
+            tuple(
+                p(v) if p is not None and v is not None else v for p, v in zip(processors, row, strict=True)
+            )
             for row in rows
         ]
     else:

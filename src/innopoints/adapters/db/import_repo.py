@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -18,12 +18,15 @@ from innopoints.adapters.db.tables import Enterprise, ImportBatch, QuarantinedRo
 from innopoints.registry.importing.model import ATTRIBUTE_KEYS, ExistingEnterprise
 
 _CHUNK = 900
+_ENTERPRISE = cast(sa.Table, Enterprise.__table__)
+_BATCH = cast(sa.Table, ImportBatch.__table__)
+_QUARANTINE = cast(sa.Table, QuarantinedRow.__table__)
 
 
 def find_enterprises(session: Session, usccs: Iterable[str]) -> dict[str, ExistingEnterprise]:
     """The registry's record of each of ``usccs`` that it holds."""
     codes = sorted(set(usccs))
-    table = Enterprise.__table__
+    table = _ENTERPRISE
     columns = [table.c.id, table.c.uscc, *(table.c[k] for k in ATTRIBUTE_KEYS)]
     found: dict[str, ExistingEnterprise] = {}
     for start in range(0, len(codes), _CHUNK):
@@ -40,11 +43,9 @@ def insert_enterprises(session: Session, rows: Sequence[Mapping[str, Any]], *, s
     """Insert new enterprises (``uscc`` plus the attribute keys); return their ids by code."""
     if not rows:
         return {}
-    table = Enterprise.__table__
+    table = _ENTERPRISE
     connection = session.connection()
-    payload = [
-        (r["uscc"], *(r.get(k) for k in ATTRIBUTE_KEYS), None, True, False, source) for r in rows
-    ]
+    payload = [(r["uscc"], *(r.get(k) for k in ATTRIBUTE_KEYS), None, True, False, source) for r in rows]
     insert_many(connection, table, _ENTERPRISE_COLUMNS, payload)
     ids: dict[str, int] = {}
     codes = [r["uscc"] for r in rows]
@@ -56,7 +57,7 @@ def insert_enterprises(session: Session, rows: Sequence[Mapping[str, Any]], *, s
 
 def update_enterprises(session: Session, changes: Mapping[int, Mapping[str, Any]]) -> None:
     """Apply attribute changes ``{enterprise id: {attribute: new value}}``."""
-    table = Enterprise.__table__
+    table = _ENTERPRISE
     for enterprise_id, values in changes.items():
         session.execute(sa.update(table).where(table.c.id == enterprise_id).values(**values))
 
@@ -91,7 +92,7 @@ def start_batch(
 
 def finish_batch(session: Session, batch_id: int, *, finished_at: datetime, **counts: int | str) -> None:
     """Record the outcome: ``status`` and the row/value counts (ImportBatch column names)."""
-    table = ImportBatch.__table__
+    table = _BATCH
     session.execute(sa.update(table).where(table.c.id == batch_id).values(finished_at=finished_at, **counts))
 
 
@@ -99,11 +100,11 @@ def insert_quarantined(session: Session, batch_id: int, rows: Iterable[tuple[int
     """Store refused rows whole: ``(row number, raw row JSON, errors JSON)``."""
     payload = [(batch_id, number, raw, errors) for number, raw, errors in rows]
     columns = ("batch_id", "row_number", "raw_json", "errors_json")
-    return insert_many(session.connection(), QuarantinedRow.__table__, columns, payload)
+    return insert_many(session.connection(), _QUARANTINE, columns, payload)
 
 
 def batches_with_sha(session: Session, sha256: str) -> list[int]:
     """Ids of earlier committed batches of the same file content."""
-    table = ImportBatch.__table__
+    table = _BATCH
     query = sa.select(table.c.id).where(table.c.file_sha256 == sha256).order_by(table.c.id)
     return list(session.execute(query).scalars())

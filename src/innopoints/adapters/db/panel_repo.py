@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from typing import Any, cast
 
 import polars as pl
 import sqlalchemy as sa
@@ -30,7 +31,7 @@ CURRENT = sa.table(
 )
 
 
-def _revision(row: sa.Row) -> Revision:  # type: ignore[type-arg]
+def _revision(row: sa.Row[Any]) -> Revision:
     return Revision(
         id=row.id,
         enterprise_id=row.enterprise_id,
@@ -159,16 +160,16 @@ def append_frame(
     if values.is_empty():
         return 0
     when = recorded_at or datetime.now(UTC)
-    frame = values.select(_KEY + ["value_centi"]).cast(VALUE_SCHEMA)  # type: ignore[arg-type]
+    frame = values.select([*_KEY, "value_centi"]).cast(VALUE_SCHEMA)  # type: ignore[arg-type]
     current = _current_centi(session, frame)
     previous = pl.col("value_centi").shift(1).over(_KEY)
     changed = (
         frame.join(current, on=_KEY, how="left", maintain_order="left")
         .with_columns(pl.coalesce(previous, pl.col("__current")).alias("__previous"))
         .filter(pl.col("__previous").is_null() | (pl.col("__previous") != pl.col("value_centi")))
-        .select(_KEY + ["value_centi"])
+        .select([*_KEY, "value_centi"])
     )
-    constants = {
+    constants: dict[str, object] = {
         "source": source,
         "source_ref": source_ref,
         "batch_id": batch_id,
@@ -189,7 +190,7 @@ def _current_centi(session: Session, frame: pl.DataFrame) -> pl.DataFrame:
     table = IndicatorRevision.__table__
     ids = frame["enterprise_id"].unique().sort().to_list()
     years = frame["year"].unique().to_list()
-    parts: list[sa.Row[tuple[int, int, str, int]]] = []
+    parts: list[Any] = []
     for start in range(0, len(ids), _LOOKUP_CHUNK):
         query = (
             sa.select(table.c.enterprise_id, table.c.year, table.c.indicator, table.c.value_centi)
@@ -201,16 +202,14 @@ def _current_centi(session: Session, frame: pl.DataFrame) -> pl.DataFrame:
     return stored.unique(subset=_KEY, keep="last", maintain_order=False).rename({"value_centi": "__current"})
 
 
-_REVISION_COLUMNS = (
-    "enterprise_id, year, indicator, value_centi, source, source_ref, batch_id, recorded_at, recorded_by, is_synthetic"
-)
+_REVISION_COLUMNS = "enterprise_id, year, indicator, value_centi, source, source_ref, batch_id, recorded_at, recorded_by, is_synthetic"
 
 
 def _insert_revisions(session: Session, chunk: pl.DataFrame, constants: dict[str, object]) -> None:
     """Insert one chunk of revisions with the fastest path the database offers."""
     connection = session.connection()
     dialect = connection.dialect
-    table = IndicatorRevision.__table__
+    table = cast(sa.Table, IndicatorRevision.__table__)
     names = ("source", "source_ref", "batch_id", "recorded_at", "recorded_by", "is_synthetic")
     if dialect.name == "sqlite":
         # One statement per chunk: SQLite reads the rows from a JSON array in C (json_each) and the
@@ -226,7 +225,10 @@ def _insert_revisions(session: Session, chunk: pl.DataFrame, constants: dict[str
     if dialect.name == "postgresql" and dialect.driver == "psycopg":
         raw = connection.connection.driver_connection
         assert raw is not None
-        with raw.cursor() as cursor, cursor.copy(f"COPY indicator_revision ({_REVISION_COLUMNS}) FROM STDIN") as copy:
+        with (
+            raw.cursor() as cursor,
+            cursor.copy(f"COPY indicator_revision ({_REVISION_COLUMNS}) FROM STDIN") as copy,
+        ):
             for row in chunk.iter_rows():
                 copy.write_row(row + tail)
         return
@@ -237,8 +239,15 @@ def _json_rows(chunk: pl.DataFrame) -> str:
     """``[[enterprise_id, year, "indicator", value_centi], ...]`` for json_each."""
     if chunk["indicator"].str.contains(r"^[A-Za-z0-9_.\-]+$").all():
         row = pl.concat_str(
-            pl.lit("["), pl.col("enterprise_id"), pl.lit(","), pl.col("year"), pl.lit(',"'),
-            pl.col("indicator"), pl.lit('",'), pl.col("value_centi"), pl.lit("]"),
+            pl.lit("["),
+            pl.col("enterprise_id"),
+            pl.lit(","),
+            pl.col("year"),
+            pl.lit(',"'),
+            pl.col("indicator"),
+            pl.lit('",'),
+            pl.col("value_centi"),
+            pl.lit("]"),
         )
         return "[" + chunk.select(row.str.join(",")).item() + "]"
     return json.dumps(chunk.rows(), ensure_ascii=False)

@@ -37,8 +37,14 @@ def read_inputs(session: Session, year: int, fields: list[str]) -> dict[str, pl.
             Enterprise.cluster_id,
             Enterprise.mainland_resident,
         ),
-        {"id": pl.Int64, "uscc": pl.String, "registration_date": pl.Date, "exit_date": pl.Date,
-         "cluster_id": pl.String, "mainland_resident": pl.Boolean},
+        {
+            "id": pl.Int64,
+            "uscc": pl.String,
+            "registration_date": pl.Date,
+            "exit_date": pl.Date,
+            "cluster_id": pl.String,
+            "mainland_resident": pl.Boolean,
+        },
     )
     rev = IndicatorRevision
     long = _frame(
@@ -49,15 +55,23 @@ def read_inputs(session: Session, year: int, fields: list[str]) -> dict[str, pl.
         {"rid": pl.Int64, "id": pl.Int64, "year": pl.Int32, "indicator": pl.String, "value": pl.Int64},
     )
     latest = long.sort("rid").group_by("id", "year", "indicator").agg(pl.col("value").last())
-    wide = latest.pivot("indicator", index=["id", "year"], values="value") if latest.height else pl.DataFrame(
-        schema={"id": pl.Int64, "year": pl.Int32}
+    wide = (
+        latest.pivot("indicator", index=["id", "year"], values="value")
+        if latest.height
+        else pl.DataFrame(schema={"id": pl.Int64, "year": pl.Int32})
     )
     panel = wide.join(ent.select("id", "uscc"), on="id").drop("id")
     q = Qualification
     quals = _frame(
         session,
         sa.select(Enterprise.uscc, q.kind, q.granted_on, q.expires_on, q.revoked_on).join(Enterprise),
-        {"uscc": pl.String, "kind": pl.String, "granted_on": pl.Date, "expires_on": pl.Date, "revoked_on": pl.Date},
+        {
+            "uscc": pl.String,
+            "kind": pl.String,
+            "granted_on": pl.Date,
+            "expires_on": pl.Date,
+            "revoked_on": pl.Date,
+        },
     )
     n = NegativeRecord
     negs = _frame(
@@ -109,9 +123,23 @@ def save_results(session: Session, round_id: int, results: pl.DataFrame, group_i
     from innopoints.adapters.analytics.columns import group_col
 
     groups = results.select([pl.col(group_col(g)) for g in group_ids]).rows()
-    cols = ["uscc", "stage", "peer_group", "points_centi", "base_centi", "bonus_points", "penalty_points",
-            "peer_rank", "peer_size", "city_rank", "percentile_bp", *LIST_COLUMNS, "ladder_stage",
-            "tech_sme_score", "tech_sme_qualified"]
+    cols = [
+        "uscc",
+        "stage",
+        "peer_group",
+        "points_centi",
+        "base_centi",
+        "bonus_points",
+        "penalty_points",
+        "peer_rank",
+        "peer_size",
+        "city_rank",
+        "percentile_bp",
+        *LIST_COLUMNS,
+        "ladder_stage",
+        "tech_sme_score",
+        "tech_sme_qualified",
+    ]
     rows = []
     for values, gs in zip(results.select(cols).rows(), groups, strict=True):
         row = dict(zip(cols, values, strict=True))
@@ -132,15 +160,32 @@ def get_round(session: Session, round_id: int) -> ScoringRound:
 def load_results(session: Session, round_id: int) -> pl.DataFrame:
     r = ScoringResult
     query = sa.select(
-        r.uscc, r.stage, r.peer_group, r.points_centi, r.peer_rank, r.peer_size, r.city_rank, r.percentile_bp,
-        r.ladder_stage, r.tech_sme_qualified,
+        r.uscc,
+        r.stage,
+        r.peer_group,
+        r.points_centi,
+        r.peer_rank,
+        r.peer_size,
+        r.city_rank,
+        r.percentile_bp,
+        r.ladder_stage,
+        r.tech_sme_qualified,
     ).where(r.round_id == round_id)
     return _frame(
         session,
         query,
-        {"uscc": pl.String, "stage": pl.String, "peer_group": pl.String, "points_centi": pl.Int64,
-         "peer_rank": pl.Int64, "peer_size": pl.Int64, "city_rank": pl.Int64, "percentile_bp": pl.Int64,
-         "ladder_stage": pl.String, "tech_sme_qualified": pl.Boolean},
+        {
+            "uscc": pl.String,
+            "stage": pl.String,
+            "peer_group": pl.String,
+            "points_centi": pl.Int64,
+            "peer_rank": pl.Int64,
+            "peer_size": pl.Int64,
+            "city_rank": pl.Int64,
+            "percentile_bp": pl.Int64,
+            "ladder_stage": pl.String,
+            "tech_sme_qualified": pl.Boolean,
+        },
     )
 
 

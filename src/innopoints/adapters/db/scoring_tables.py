@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from innopoints.adapters.db.tables import Base
@@ -46,7 +57,9 @@ class ScoringReference(Base):
     value_count: Mapped[int] = mapped_column(Integer, nullable=False)
     quantiles_json: Mapped[str | None] = mapped_column(Text)
 
-    __table_args__ = (UniqueConstraint("round_id", "peer_group", "indicator", name="uq_scoring_reference_key"),)
+    __table_args__ = (
+        UniqueConstraint("round_id", "peer_group", "indicator", name="uq_scoring_reference_key"),
+    )
 
 
 class ScoringResult(Base):

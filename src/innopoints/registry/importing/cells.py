@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import polars as pl
 
@@ -37,7 +38,7 @@ class CellCheck:
 def _first_error(*pairs: tuple[pl.Expr, str | pl.Expr]) -> pl.Expr:
     """``when(c1).then(m1).when(c2).then(m2)...`` with a null otherwise."""
     cond, msg = pairs[0]
-    chain = pl.when(cond).then(msg if isinstance(msg, pl.Expr) else pl.lit(msg))
+    chain: Any = pl.when(cond).then(msg if isinstance(msg, pl.Expr) else pl.lit(msg))
     for cond, msg in pairs[1:]:
         chain = chain.when(cond).then(msg if isinstance(msg, pl.Expr) else pl.lit(msg))
     return chain.otherwise(pl.lit(None, dtype=pl.String))
@@ -50,7 +51,9 @@ def number_cell(column: str, field: PanelField, scale_exponent: int, unit: str) 
     integer_name, fraction_name = f"__i_{column}", f"__f_{column}"
     is_money = field.kind == "money"
     decimals = scale_exponent + 2 if is_money else 0
-    cleaned = pl.when(raw.str.contains(_GROUPED)).then(raw.str.replace_all(",", "", literal=True)).otherwise(raw)
+    cleaned = (
+        pl.when(raw.str.contains(_GROUPED)).then(raw.str.replace_all(",", "", literal=True)).otherwise(raw)
+    )
     groups = pl.col(text).str.extract_groups(_NUMBER)
     split = (
         pl.col(parts).struct.field("1").alias(f"__n_{column}"),
@@ -60,7 +63,9 @@ def number_cell(column: str, field: PanelField, scale_exponent: int, unit: str) 
     integer, fraction = pl.col(integer_name), pl.col(fraction_name)
     magnitude = integer.str.to_integer(strict=False).fill_null(0) * (10**decimals)
     if decimals:
-        magnitude = magnitude + fraction.str.pad_end(decimals, "0").str.slice(0, decimals).str.to_integer(strict=False).fill_null(0)
+        magnitude = magnitude + fraction.str.pad_end(decimals, "0").str.slice(0, decimals).str.to_integer(
+            strict=False
+        ).fill_null(0)
     else:
         magnitude = magnitude * SCALE
     scaled = pl.when(pl.col(f"__n_{column}") == "-").then(-magnitude).otherwise(magnitude).alias(scaled_name)

@@ -40,7 +40,11 @@ class AttributeColumn:
 
 ATTRIBUTE_COLUMNS: tuple[AttributeColumn, ...] = (
     AttributeColumn(
-        "uscc", "统一社会信用代码", "uscc", "18位，按 GB 32100-2015 校验（含第18位校验码）", required_always=True
+        "uscc",
+        "统一社会信用代码",
+        "uscc",
+        "18位，按 GB 32100-2015 校验（含第18位校验码）",
+        required_always=True,
     ),
     AttributeColumn("name", "企业名称", "name", "企业全称，不超过200字", required_for_new=True),
     AttributeColumn(
@@ -54,10 +58,16 @@ ATTRIBUTE_COLUMNS: tuple[AttributeColumn, ...] = (
         required_for_new=True,
     ),
     AttributeColumn(
-        "district_code", "所属区县", "district", "区县名称或6位行政区划代码（GB/T 2260）", required_for_new=True
+        "district_code",
+        "所属区县",
+        "district",
+        "区县名称或6位行政区划代码（GB/T 2260）",
+        required_for_new=True,
     ),
     AttributeColumn("park_id", "所属园区", "park", "园区名称，可留空"),
-    AttributeColumn("cluster_id", "产业集群", "cluster", "十大重点产业集群之一（名称或编号）", required_for_new=True),
+    AttributeColumn(
+        "cluster_id", "产业集群", "cluster", "十大重点产业集群之一（名称或编号）", required_for_new=True
+    ),
     AttributeColumn("high_tech_field_id", "高新技术领域", "field", "国家重点支持的高新技术领域之一，可留空"),
     AttributeColumn("listed", "是否上市", "yesno", "填“是”或“否”", required_for_new=True),
 )
@@ -141,10 +151,14 @@ def known_headers() -> list[str]:
 def _panel_column(position: int, header: str, field: PanelField, unit: str) -> MappedColumn | HeaderProblem:
     if field.kind == "money":
         if not unit:
-            return HeaderProblem(header, f"金额列“{header}”缺少单位，请写成“{field.name_zh}（元）”或（万元）、（亿元）")
+            return HeaderProblem(
+                header, f"金额列“{header}”缺少单位，请写成“{field.name_zh}（元）”或（万元）、（亿元）"
+            )
         if unit not in MONEY_UNITS:
             return HeaderProblem(header, f"金额列“{header}”的单位“{unit}”不受支持，只接受 元、万元、亿元")
-        return MappedColumn(position, header, field.code, panel=field, unit=unit, scale_exponent=MONEY_UNITS[unit])
+        return MappedColumn(
+            position, header, field.code, panel=field, unit=unit, scale_exponent=MONEY_UNITS[unit]
+        )
     if unit and unit != field.unit:
         return HeaderProblem(header, f"计数列“{header}”的单位应为“{field.unit}”，实际为“{unit}”")
     return MappedColumn(position, header, field.code, panel=field, unit=field.unit)
@@ -188,5 +202,7 @@ def map_headers(headers: list[str]) -> HeaderMapping:
         columns.append(mapped)
     missing = [h for h in REQUIRED_HEADERS if _attribute_by_name()[normalise_header(h)].key not in seen]
     if missing:
-        problems.insert(0, HeaderProblem("", "缺少必填列：" + "、".join(missing) + " (missing required columns)"))
+        problems.insert(
+            0, HeaderProblem("", "缺少必填列：" + "、".join(missing) + " (missing required columns)")
+        )
     return HeaderMapping(tuple(columns), tuple(problems))

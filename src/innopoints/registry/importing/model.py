@@ -83,7 +83,7 @@ class Preview:
     header_mapping: list[dict[str, str]]  # {"header", "key", "unit", "meaning"}
     file_errors: list[str]
     rows_total: int
-    first_rows: list[dict[str, str | None]]
+    first_rows: list[dict[str, str]]
     errors: list[CellError]
 
 

@@ -46,7 +46,9 @@ class RawTable:
 def _sniff_format(path: Path, head: bytes) -> FileFormat:
     suffix = path.suffix.lower()
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise UserError(f"“{path.name}”是旧版 Excel（.xls）或加密文件，请在 Excel 中另存为 .xlsx 或 CSV 后再导入")
+        raise UserError(
+            f"“{path.name}”是旧版 Excel（.xls）或加密文件，请在 Excel 中另存为 .xlsx 或 CSV 后再导入"
+        )
     if head.startswith(b"PK\x03\x04"):
         if suffix in CSV_SUFFIXES:
             raise UserError(f"“{path.name}”扩展名为 {suffix}，但内容是压缩包（可能是 XLSX），请检查文件")
@@ -60,7 +62,11 @@ def _sniff_format(path: Path, head: bytes) -> FileFormat:
 
 def decode_text(data: bytes, name: str) -> tuple[str, str]:
     """Decode CSV bytes: BOM first, then strict UTF-8, then strict GB18030 (a superset of GBK)."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             try:
                 return data.decode(encoding), encoding
@@ -77,7 +83,9 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
         if controls:
             raise UserError(f"“{name}”含有{controls}个控制字符，不像是 CSV 文本文件，请检查文件内容")
         return text, "gbk" if encoding == "gb18030" and _is_gbk(data) else encoding
-    raise UserError(f"无法识别“{name}”的字符编码：既不是 UTF-8 也不是 GBK/GB18030，请在 Excel 中另存为“CSV UTF-8”后再导入")
+    raise UserError(
+        f"无法识别“{name}”的字符编码：既不是 UTF-8 也不是 GBK/GB18030，请在 Excel 中另存为“CSV UTF-8”后再导入"
+    )
 
 
 def _is_gbk(data: bytes) -> bool:
@@ -129,7 +137,9 @@ def _read_xlsx_rows(path: Path) -> list[list[str]]:
     try:
         workbook = load_workbook(str(path))
         names = workbook.sheet_names
-        sheet = workbook.get_sheet_by_name(DATA_SHEET) if DATA_SHEET in names else workbook.get_sheet_by_index(0)
+        sheet = (
+            workbook.get_sheet_by_name(DATA_SHEET) if DATA_SHEET in names else workbook.get_sheet_by_index(0)
+        )
         cells = sheet.to_python(skip_empty_area=False)
     except (CalamineError, OSError, ValueError) as exc:
         raise UserError(f"无法读取 Excel 文件“{path.name}”：{exc}") from exc

@@ -20,7 +20,9 @@ def write_error_report(errors: Sequence[CellError], path: Path) -> Path:
     if suffix not in (".csv", ".xlsx"):
         raise UserError(f"错误报告只能保存为 .csv 或 .xlsx（got “{path.name}”）")
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_rows(path, ERROR_REPORT_COLUMNS, (e.as_dict() for e in errors), "csv" if suffix == ".csv" else "xlsx")
+    write_rows(
+        path, ERROR_REPORT_COLUMNS, (e.as_dict() for e in errors), "csv" if suffix == ".csv" else "xlsx"
+    )
     return path
 
 

@@ -38,7 +38,14 @@ if TYPE_CHECKING:
 
     from innopoints.bootstrap import Container
 
-IMPORT_SOURCES = ("tax", "market_regulation", "intellectual_property", "statistics", "self_reported", "import")
+IMPORT_SOURCES = (
+    "tax",
+    "market_regulation",
+    "intellectual_property",
+    "statistics",
+    "self_reported",
+    "import",
+)
 # Test hook: SIGKILL this process once that many revisions have been written (never in production).
 FAULT_KILL_ENV = "INNOPOINTS_IMPORT_FAULT_KILL_AFTER_VALUES"
 
@@ -77,16 +84,36 @@ def preview(
         for c in mapping.columns
     ]
     first = [
-        {h: table.columns[p][i] for p, h in enumerate(table.headers)} for i in range(min(rows, table.row_count))
+        {h: table.columns[p][i] for p, h in enumerate(table.headers)}
+        for i in range(min(rows, table.row_count))
     ]
     if not mapping.ok or not table.row_numbers:
         problems = [p.message for p in mapping.problems] or ["没有数据行"]
-        return Preview(table.file_name, table.file_format, table.encoding, header_mapping, problems, table.row_count, first, [])
+        return Preview(
+            table.file_name,
+            table.file_format,
+            table.encoding,
+            header_mapping,
+            problems,
+            table.row_count,
+            first,
+            [],
+        )
     validated = validate_table(
-        table, mapping, region=region or load_region(), existing_usccs=existing_usccs, today=today or date.today()
+        table,
+        mapping,
+        region=region or load_region(),
+        existing_usccs=existing_usccs,
+        today=today or date.today(),
     )
     return Preview(
-        table.file_name, table.file_format, table.encoding, header_mapping, [], table.row_count, first,
+        table.file_name,
+        table.file_format,
+        table.encoding,
+        header_mapping,
+        [],
+        table.row_count,
+        first,
         validated.cell_errors(limit=1000),
     )
 
@@ -108,8 +135,12 @@ def run_import(
     from innopoints.adapters.db import import_repo
 
     if source not in IMPORT_SOURCES:
-        raise UserError(f"未知的数据来源“{source}”，可选：" + "、".join(f"{s}（{SOURCES[s]}）" for s in IMPORT_SOURCES))
-    sessions = getattr(target, "sessions", target)
+        raise UserError(
+            f"未知的数据来源“{source}”，可选：" + "、".join(f"{s}（{SOURCES[s]}）" for s in IMPORT_SOURCES)
+        )
+    from sqlalchemy.orm import sessionmaker as session_maker
+
+    sessions = target if isinstance(target, session_maker) else target.sessions
     region = region or getattr(target, "region", None) or load_region()
     started = datetime.now(UTC)
     progress("parse", 0, 1)
@@ -121,14 +152,24 @@ def run_import(
         progress("validate", 0, table.row_count)
         codes = {c.strip() for c in table.columns[mapping.by_key()["uscc"].position] if c}
         existing = import_repo.find_enterprises(session, codes)
-        validated = validate_table(table, mapping, region=region, existing_usccs=existing, today=today or date.today())
+        validated = validate_table(
+            table, mapping, region=region, existing_usccs=existing, today=today or date.today()
+        )
         errors = validated.cell_errors()
         bad = validated.bad_row_numbers
         progress("validate", table.row_count, table.row_count)
         result = ImportResult(
-            file_name=table.file_name, file_format=table.file_format, encoding=table.encoding, sha256=table.sha256,
-            source=source, mode=mode, status="committed", rows_total=table.row_count,
-            rows_accepted=table.row_count - len(bad), rows_quarantined=len(bad), errors=errors,
+            file_name=table.file_name,
+            file_format=table.file_format,
+            encoding=table.encoding,
+            sha256=table.sha256,
+            source=source,
+            mode=mode,
+            status="committed",
+            rows_total=table.row_count,
+            rows_accepted=table.row_count - len(bad),
+            rows_quarantined=len(bad),
+            errors=errors,
         )
         if dry_run or (all_or_nothing and bad):
             session.rollback()
@@ -148,7 +189,11 @@ def run_import(
 def _attributes(frame: pl.DataFrame) -> pl.DataFrame:
     """One row per enterprise: the first non-empty value of each attribute given in the file."""
     present = [k for k in ATTRIBUTE_KEYS if k in frame.columns]
-    return frame.sort("__row").group_by("uscc", maintain_order=True).agg(pl.col(k).drop_nulls().first() for k in present)
+    return (
+        frame.sort("__row")
+        .group_by("uscc", maintain_order=True)
+        .agg(pl.col(k).drop_nulls().first() for k in present)
+    )
 
 
 def _write(
@@ -164,8 +209,15 @@ def _write(
     from innopoints.adapters.db import import_repo, panel_repo
 
     batch_id = import_repo.start_batch(
-        session, file_name=table.file_name, sha256=table.sha256, file_format=table.file_format,
-        encoding=table.encoding, source=result.source, mode=result.mode, imported_by=imported_by, started_at=started,
+        session,
+        file_name=table.file_name,
+        sha256=table.sha256,
+        file_format=table.file_format,
+        encoding=table.encoding,
+        source=result.source,
+        mode=result.mode,
+        imported_by=imported_by,
+        started_at=started,
     )
     result.batch_id = batch_id
     good = validated.good
@@ -189,8 +241,14 @@ def _write(
 
     progress("write", 0, values.height)
     result.values_changed = panel_repo.append_frame(
-        session, values, source=result.source, source_ref=table.file_name, batch_id=batch_id,
-        recorded_by=imported_by, recorded_at=started, on_chunk=on_chunk,
+        session,
+        values,
+        source=result.source,
+        source_ref=table.file_name,
+        batch_id=batch_id,
+        recorded_by=imported_by,
+        recorded_at=started,
+        on_chunk=on_chunk,
     )
     bad = validated.bad_row_numbers
     raw = raw_rows(table, bad)
@@ -198,17 +256,27 @@ def _write(
     import_repo.insert_quarantined(session, batch_id, ((n, raw[n], problems[n]) for n in bad))
     result.status = "partial" if bad else "committed"
     import_repo.finish_batch(
-        session, batch_id, finished_at=datetime.now(UTC), status=result.status, rows_total=result.rows_total,
-        rows_accepted=result.rows_accepted, rows_quarantined=result.rows_quarantined,
-        values_changed=result.values_changed, enterprises_created=result.enterprises_created,
+        session,
+        batch_id,
+        finished_at=datetime.now(UTC),
+        status=result.status,
+        rows_total=result.rows_total,
+        rows_accepted=result.rows_accepted,
+        rows_quarantined=result.rows_quarantined,
+        values_changed=result.values_changed,
+        enterprises_created=result.enterprises_created,
     )
 
 
-def _attribute_changes(frame: pl.DataFrame, existing: dict[str, ExistingEnterprise]) -> dict[int, dict[str, Any]]:
+def _attribute_changes(
+    frame: pl.DataFrame, existing: dict[str, ExistingEnterprise]
+) -> dict[int, dict[str, Any]]:
     changes: dict[int, dict[str, Any]] = {}
     for row in frame.iter_rows(named=True):
         firm = existing[row["uscc"]]
-        diff = {k: v for k, v in row.items() if k in ATTRIBUTE_KEYS and v is not None and getattr(firm, k) != v}
+        diff = {
+            k: v for k, v in row.items() if k in ATTRIBUTE_KEYS and v is not None and getattr(firm, k) != v
+        }
         if diff:
             changes[firm.id] = diff
     return changes
@@ -216,12 +284,27 @@ def _attribute_changes(frame: pl.DataFrame, existing: dict[str, ExistingEnterpri
 
 def _panel_values(good: pl.DataFrame, codes: tuple[str, ...], ids: dict[str, int]) -> pl.DataFrame:
     if not codes or good.is_empty():
-        return pl.DataFrame(schema={"enterprise_id": pl.Int64, "year": pl.Int64, "indicator": pl.String, "value_centi": pl.Int64})
-    id_frame = pl.DataFrame({"uscc": list(ids), "enterprise_id": list(ids.values())}, schema={"uscc": pl.String, "enterprise_id": pl.Int64})
+        return pl.DataFrame(
+            schema={
+                "enterprise_id": pl.Int64,
+                "year": pl.Int64,
+                "indicator": pl.String,
+                "value_centi": pl.Int64,
+            }
+        )
+    id_frame = pl.DataFrame(
+        {"uscc": list(ids), "enterprise_id": list(ids.values())},
+        schema={"uscc": pl.String, "enterprise_id": pl.Int64},
+    )
     return (
         good.select("uscc", pl.col("year").cast(pl.Int64), *codes)
         .join(id_frame, on="uscc", how="inner")
-        .unpivot(index=["enterprise_id", "year"], on=list(codes), variable_name="indicator", value_name="value_centi")
+        .unpivot(
+            index=["enterprise_id", "year"],
+            on=list(codes),
+            variable_name="indicator",
+            value_name="value_centi",
+        )
         .drop_nulls("value_centi")
         .with_columns(pl.col("value_centi").cast(pl.Int64))
         .sort(["enterprise_id", "year", "indicator"])

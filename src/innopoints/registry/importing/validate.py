@@ -35,7 +35,13 @@ from innopoints.registry.importing.model import ATTRIBUTE_KEYS, CellError
 from innopoints.registry.importing.reader import RawTable
 
 ROW = "__row"
-ERROR_SCHEMA = {"row": pl.Int64, "column": pl.String, "value": pl.String, "expected": pl.String, "message": pl.String}
+ERROR_SCHEMA = {
+    "row": pl.Int64,
+    "column": pl.String,
+    "value": pl.String,
+    "expected": pl.String,
+    "message": pl.String,
+}
 _SPACES = " \t\r\n\u3000\xa0"
 
 
@@ -100,8 +106,14 @@ def _attribute_check(col: MappedColumn, region: Region, today: date, reasons: di
         return yes_no_cell(col.key)
     if kind == "district":
         pairs = [(d.id, d.name_zh) for d in region.districts]
-        return choice_cell(col.key, _choices(pairs, with_city_prefix=region.name_zh), "区县", "、".join(n for _, n in pairs))
-    source = {"park": (region.parks, "园区"), "cluster": (region.clusters, "产业集群"), "field": (region.high_tech_fields, "高新技术领域")}
+        return choice_cell(
+            col.key, _choices(pairs, with_city_prefix=region.name_zh), "区县", "、".join(n for _, n in pairs)
+        )
+    source = {
+        "park": (region.parks, "园区"),
+        "cluster": (region.clusters, "产业集群"),
+        "field": (region.high_tech_fields, "高新技术领域"),
+    }
     items, what = source[kind]
     pairs = [(i.id, i.name_zh) for i in items]
     return choice_cell(col.key, _choices(pairs), what, "、".join(n for _, n in pairs))
@@ -134,10 +146,14 @@ def validate_table(
     checks = {c.key: (c, _parse(c, region, today, reasons)) for c in columns}
     depth = max(len(check.stages) for _, check in checks.values())
     for level in range(depth):
-        text = text.with_columns(e for _, check in checks.values() if level < len(check.stages) for e in check.stages[level])
+        text = text.with_columns(
+            e for _, check in checks.values() if level < len(check.stages) for e in check.stages[level]
+        )
     text = text.with_columns(check.error.alias(f"__e_{key}") for key, (_, check) in checks.items())
     parsed = text.with_columns(
-        pl.when(pl.col(f"__e_{key}").is_null() & pl.col(key).is_not_null()).then(check.value).alias(f"__v_{key}")
+        pl.when(pl.col(f"__e_{key}").is_null() & pl.col(key).is_not_null())
+        .then(check.value)
+        .alias(f"__v_{key}")
         for key, (_, check) in checks.items()
     )
     errors = [
@@ -153,7 +169,11 @@ def validate_table(
     order = {c.header: c.position for c in columns}
     all_errors = (
         pl.concat([e.cast(ERROR_SCHEMA) for e in errors], how="vertical")  # type: ignore[arg-type]
-        .with_columns(pl.col("column").replace_strict(order, default=len(order) + 1, return_dtype=pl.Int64).alias("__pos"))
+        .with_columns(
+            pl.col("column")
+            .replace_strict(order, default=len(order) + 1, return_dtype=pl.Int64)
+            .alias("__pos")
+        )
         .sort(["row", "__pos"], maintain_order=True)
         .drop("__pos")
     )
@@ -181,7 +201,9 @@ def _cross_field_errors(parsed: pl.DataFrame, by_key: dict[str, MappedColumn]) -
         small, large = by_key[smaller], by_key[larger]
         assert small.panel is not None and large.panel is not None
         a, b = pl.col(f"__v_{smaller}"), pl.col(f"__v_{larger}")
-        message = pl.format(f"{small.panel.name_zh}不能大于{large.panel.name_zh}（{{}}）", pl.col(larger).fill_null(""))
+        message = pl.format(
+            f"{small.panel.name_zh}不能大于{large.panel.name_zh}（{{}}）", pl.col(larger).fill_null("")
+        )
         error = pl.when(a.is_not_null() & b.is_not_null() & (a > b)).then(message)
         out.append(_errors_of(parsed, smaller, small.header, error, f"≤ {large.header}"))
     return out
@@ -209,7 +231,10 @@ def _conflicting_attribute_errors(parsed: pl.DataFrame, columns: list[MappedColu
         conflicts = (
             keyed.filter(pl.col(value).is_not_null())
             .group_by("uscc")
-            .agg(pl.col(value).n_unique().alias("__n"), pl.col(ROW).sort().cast(pl.String).str.join("、").alias("__rows"))
+            .agg(
+                pl.col(value).n_unique().alias("__n"),
+                pl.col(ROW).sort().cast(pl.String).str.join("、").alias("__rows"),
+            )
             .filter(pl.col("__n") > 1)
         )
         if conflicts.is_empty():
@@ -233,10 +258,16 @@ def _new_enterprise_errors(
             continue
         message = f"新企业（系统中尚无此统一社会信用代码）必须填写“{attribute.header}”"
         if attribute.key not in by_key:
-            out.append(_errors_of(new, "", attribute.header, pl.lit(message + "（文件中没有此列）"), attribute.description))
+            out.append(
+                _errors_of(
+                    new, "", attribute.header, pl.lit(message + "（文件中没有此列）"), attribute.description
+                )
+            )
             continue
         missing = pl.when(pl.col(attribute.key).is_null()).then(pl.lit(message))
-        out.append(_errors_of(new, attribute.key, by_key[attribute.key].header, missing, attribute.description))
+        out.append(
+            _errors_of(new, attribute.key, by_key[attribute.key].header, missing, attribute.description)
+        )
     return out
 
 
