@@ -56,6 +56,7 @@ class RatioLever(Lever):
     assumptions: tuple[str, ...] = ()
     side_effects: tuple[str, ...] = ()
     target: Callable[[Context, ConditionResult], tuple[str, Fraction]] | None = None
+    quantity: str | None = None  # the ratio's name when the condition's field is not the ratio itself
 
     def remedy(self, ctx: Context, cond: ConditionResult) -> Remedy | None:
         n, d = ctx.value(self.num), ctx.value(self.den)
@@ -69,7 +70,7 @@ class RatioLever(Lever):
             return _unreachable(ctx, cond, f"增加{ctx.name(main)}")
         steps = numeric_steps(ctx, self.moves, k, +1)
         less = numeric_steps(ctx, self.moves, k - ctx.step(main), +1) if k > 0 else None
-        quantity = ctx.name(cond.field or "")
+        quantity = self.quantity or ctx.name(cond.field or "")
         text = f"{quantity}需达到 {percent(t)}（{phrase(ctx, steps[0])}）"
         return Remedy(
             steps,
@@ -247,6 +248,7 @@ LEVERS: dict[tuple[str, str], Lever] = {
         assumptions=(HIRES,),
         side_effects=(SME_STAFF,),
         target=_first_scoring_band,
+        quantity="科技人员占职工总数比例",
     ),
     ("tech_sme", "valid_hte_certificate"): ObtainLever("valid_hte_certificate"),
     ("tech_sme", "national_award_top3_5y"): ObtainLever("national_award_top3_5y"),

@@ -54,7 +54,8 @@ def _reached(rung_id: str, verdict: Verdict) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
-def ladder(firm: Mapping[str, Any], as_of: dt.date) -> dict[str, Any]:
+def evaluate_rungs(firm: Mapping[str, Any], as_of: dt.date) -> tuple[list[Rung], dict[str, Verdict]]:
+    """Evaluate every rung whose evaluator inputs are given (each evaluator once)."""
     verdicts: dict[str, Verdict] = {}
     rungs: list[Rung] = []
     for rung_id, evaluator, name in RUNGS:
@@ -65,14 +66,26 @@ def ladder(firm: Mapping[str, Any], as_of: dt.date) -> dict[str, Any]:
             verdicts[evaluator] = run(evaluator, firm[evaluator], as_of)
         verdict = verdicts[evaluator]
         rungs.append(Rung(rung_id, name, _reached(rung_id, verdict), verdict))
+    return rungs, verdicts
+
+
+def stage(rungs: list[Rung]) -> dict[str, Any]:
+    """The highest rung reached and the next one up (the first rung when none is reached)."""
     highest = next((r for r in reversed(rungs) if r.reached), None)
     following = rungs[rungs.index(highest) + 1] if highest is not None and highest is not rungs[-1] else None
     if highest is None:
         following = rungs[0]
     return {
-        "as_of": as_of.isoformat(),
         "highest": None if highest is None else {"id": highest.id, "name": highest.name},
         "next": None if following is None else {"id": following.id, "name": following.name},
+    }
+
+
+def ladder(firm: Mapping[str, Any], as_of: dt.date) -> dict[str, Any]:
+    rungs, verdicts = evaluate_rungs(firm, as_of)
+    return {
+        "as_of": as_of.isoformat(),
+        **stage(rungs),
         "rungs": [r.as_dict() for r in rungs],
         "verdicts": {k: v.as_dict() for k, v in verdicts.items()},
     }
