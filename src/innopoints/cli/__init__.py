@@ -13,6 +13,7 @@ from innopoints.cli import (
     exchange_cmd,
     export_cmd,
     match_cmd,
+    score_cmd,
     serve_cmd,
     synth_cmd,
     uscc_cmd,
@@ -27,7 +28,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (db_cmd, uscc_cmd, synth_cmd, exchange_cmd, export_cmd, evaluate_cmd, match_cmd, serve_cmd):
+for module in (db_cmd, uscc_cmd, synth_cmd, exchange_cmd, export_cmd, evaluate_cmd, match_cmd, serve_cmd, score_cmd):
     module.register(app)
 
 _err = Console(stderr=True)

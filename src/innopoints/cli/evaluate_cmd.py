@@ -125,6 +125,87 @@ def _make(name: str) -> object:
     return command
 
 
+def _date_option(as_of: str | None) -> dt.date | None:
+    if as_of is None:
+        return None
+    try:
+        return dt.date.fromisoformat(as_of)
+    except ValueError:
+        raise UserError(f"--as-of 须为日期 YYYY-MM-DD (expected a date), got {as_of!r}") from None
+
+
+def _print(document: object, compact: bool) -> None:
+    from innopoints.rules.jsonout import dumps
+
+    sys.stdout.write(dumps(document, indent=None if compact else 2) + "\n")
+    sys.stdout.flush()
+
+
+GAP_HELP = (
+    "距下一梯度的差距 (gap to the next rung)：对目标梯度每个未满足或未知的条件，给出使其满足的最小数据变化"
+    "（金额精确到分，人数/项数取整），并说明能否由企业达成。\n\n"
+    "--target 给出时，输入为该梯度评价的 JSON（如 high-tech 的输入）；目标可为 tech-sme, high-tech, eaglet, "
+    "gazelle, seed-unicorn, potential-unicorn, unicorn, tech-leader。不给 --target 时，输入为按评价命令名分组的对象 "
+    '{"tech-sme": {...}, "high-tech": {...}, ...}，输出当前梯度、下一梯度及差距。--verify 对每项变化重新评价核验。'
+)
+
+
+def gap(
+    source: str = typer.Argument("-", metavar="[FILE|-]", help="JSON 输入文件，- 表示标准输入 (stdin)"),
+    target: str = typer.Option(None, "--target", help="目标梯度 (target rung), e.g. high-tech"),
+    as_of: str = typer.Option(None, "--as-of", help="评价日期 YYYY-MM-DD，默认今天 (evaluation date)"),
+    verify: bool = typer.Option(
+        False, "--verify", help="逐项重新评价核验最小变化 (re-evaluate every change)"
+    ),
+    compact: bool = typer.Option(False, "--compact", help="单行输出 (one-line JSON)"),
+) -> None:
+    from collections.abc import Mapping
+
+    from innopoints.eligibility.gap import gap_for, gap_to
+    from innopoints.rules.inputs import parse_as_of
+
+    raw = _read(source)
+    when = _date_option(as_of)
+    if target is not None:
+        _print(gap_to(target, raw, when, verify=verify).as_dict(), compact)
+        return
+    if not isinstance(raw, Mapping):
+        raise UserError("输入须为一个 JSON 对象 (expected one JSON object)")
+    firm = {k: v for k, v in raw.items() if k != "as_of"}
+    _print(gap_for(firm, when or parse_as_of(raw) or dt.date.today(), verify=verify).as_dict(), compact)
+
+
+def _override(text: str) -> tuple[str, object]:
+    import json
+    from decimal import Decimal
+
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise UserError(f"--set 须为 字段=值 (expected field=value), got {text!r}")
+    try:
+        parsed: object = json.loads(value, parse_float=Decimal)
+    except json.JSONDecodeError:
+        parsed = value  # bare text, e.g. a date or a choice id
+    return key.strip(), parsed
+
+
+def what_if_command(
+    evaluator: str = typer.Argument(..., help="评价命令名 (evaluator), e.g. tech-sme"),
+    source: str = typer.Argument("-", metavar="[FILE|-]", help="JSON 输入文件，- 表示标准输入 (stdin)"),
+    sets: list[str] = typer.Option(
+        [], "--set", help="字段=值，可重复；多年字段可用 field[-1]=值 (repeatable)"
+    ),
+    as_of: str = typer.Option(None, "--as-of", help="评价日期 YYYY-MM-DD，默认今天 (evaluation date)"),
+    compact: bool = typer.Option(False, "--compact", help="单行输出 (one-line JSON)"),
+) -> None:
+    from innopoints.eligibility.whatif import what_if
+
+    overrides = dict(_override(s) for s in sets)
+    if not overrides:
+        raise UserError("至少需要一个 --set 字段=值 (expected at least one --set)")
+    _print(what_if(evaluator, _read(source), overrides, _date_option(as_of)).as_dict(), compact)  # type: ignore[arg-type]
+
+
 def register(app: typer.Typer) -> None:
     evaluate_app = typer.Typer(
         help="资格评价：科技型中小企业、高新技术企业、创新型中小企业、雏鹰、瞪羚、独角兽、科技领军 "
@@ -133,4 +214,10 @@ def register(app: typer.Typer) -> None:
     )
     for name, text in HELP.items():
         evaluate_app.command(name, help=text + _COMMON)(_make(name))  # type: ignore[arg-type]
+    evaluate_app.command("gap", help=GAP_HELP)(gap)
+    evaluate_app.command(
+        "what-if",
+        help="假设分析 (what-if)：在输入上覆盖若干字段后重新评价，输出前后结论与变化的条件。"
+        "例：innopoints evaluate what-if tech-sme --set rd_expense=2000000 firm.json",
+    )(what_if_command)
     app.add_typer(evaluate_app, name="evaluate")

@@ -242,7 +242,9 @@ def _target_gap(rung_id: str, raw: Any, as_of: dt.date, verify: bool) -> TargetG
     return gap
 
 
-def gap_to(target: str, raw: Mapping[str, Any] | Any, as_of: dt.date | None = None, *, verify: bool = False) -> TargetGap:
+def gap_to(
+    target: str, raw: Mapping[str, Any] | Any, as_of: dt.date | None = None, *, verify: bool = False
+) -> TargetGap:
     """The gap to one rung (CLI name, e.g. ``high-tech``, ``seed-unicorn``) from that evaluator's inputs."""
     if target not in TARGETS:
         raise UserError(f"未知的目标梯度 {target!r} (expected one of: {', '.join(TARGETS)})")

@@ -28,7 +28,10 @@ ITEMS: dict[str, tuple[str, tuple[str, ...], str]] = {
 EXPERT_ONLY: dict[str, tuple[str, tuple[str, ...]]] = {
     "ip.advancement": ("技术的先进程度（专家评分）", ("score", "items", "ip", "advancement")),
     "ip.core_support": ("对主要产品的核心支持作用（专家评分）", ("score", "items", "ip", "core_support")),
-    "rd_management.system": ("研发组织管理制度与辅助账（专家评分）", ("score", "items", "rd_management", "system")),
+    "rd_management.system": (
+        "研发组织管理制度与辅助账（专家评分）",
+        ("score", "items", "rd_management", "system"),
+    ),
     "rd_management.institution": (
         "研发机构与产学研合作（专家评分）",
         ("score", "items", "rd_management", "institution"),
@@ -37,9 +40,14 @@ EXPERT_ONLY: dict[str, tuple[str, tuple[str, ...]]] = {
         "成果转化激励与创新创业平台（专家评分）",
         ("score", "items", "rd_management", "conversion_incentive"),
     ),
-    "rd_management.talent": ("人才培养与绩效奖励制度（专家评分）", ("score", "items", "rd_management", "talent")),
+    "rd_management.talent": (
+        "人才培养与绩效奖励制度（专家评分）",
+        ("score", "items", "rd_management", "talent"),
+    ),
 }
-SALES_SIDE = "最近一年销售收入增加会改变研发费用比例门槛档次和研发费用占比 (also moves the R&D threshold and ratio)"
+SALES_SIDE = (
+    "最近一年销售收入增加会改变研发费用比例门槛档次和研发费用占比 (also moves the R&D threshold and ratio)"
+)
 EXPERT_RESCORE = "该项已给出的专家评分按新档次重新评定 (a given expert score is re-scored in the new band)"
 
 
@@ -90,7 +98,12 @@ def _clear_expert(ctx: Context, item: str) -> list[Step]:
 
 
 def _band_moves(
-    ctx: Context, item: str, current: list[int], pid: str, coeffs: tuple[Fraction, ...], moves: Sequence[Sel],
+    ctx: Context,
+    item: str,
+    current: list[int],
+    pid: str,
+    coeffs: tuple[Fraction, ...],
+    moves: Sequence[Sel],
     notes: tuple[list[str], list[str]] = ([], []),
 ) -> list[Option]:
     out: list[Option] = []
@@ -105,8 +118,13 @@ def _band_moves(
         if k is None:
             continue
         steps = numeric_steps(ctx, moves, k, +1) + clear
+        if out and out[-1].steps[0].after == steps[0].after:
+            continue  # the same change already reaches this band (and more)
         less = numeric_steps(ctx, moves, k - step, +1) + clear
-        target = list(band.points)
+        reached = ctx.book.resolve(pid, ctx.as_of).band_for(
+            (coeffs[0] + coeffs[1] * k) / (coeffs[2] + coeffs[3] * k)
+        )
+        target = list(reached.points or band.points)
         text = f"{phrase(ctx, steps[0])}（{ITEMS[item][0]} {_pts(current)}→{_pts(target)}分）"
         points = {"item": item, "points_before": current, "points_after": target}
         assumptions = notes[0] + ([EXPERT_RESCORE] if clear else [])
@@ -160,7 +178,7 @@ def _conversion(ctx: Context, item: str, current: list[int]) -> list[Option]:
     if total is None:
         return []
     move: Sel = ("conversions", -1 if isinstance(ctx.inputs.get("conversions"), list) else None)
-    notes = ([LATEST] if move[1] is not None else [], [])
+    notes: tuple[list[str], list[str]] = ([LATEST] if move[1] is not None else [], [])
     coeffs = (total, Fraction(1), Fraction(3), Fraction(0))  # yearly average = total ÷ 3
     return _band_moves(ctx, item, current, "conversion_points", coeffs, (move,), notes)
 
@@ -186,7 +204,7 @@ def _sales_growth(ctx: Context, item: str, current: list[int]) -> list[Option]:
     coeffs = _growth_coeffs(values) if values else None
     if coeffs is None:
         return []
-    notes = ([LATEST], [SALES_SIDE])
+    notes: tuple[list[str], list[str]] = ([LATEST], [SALES_SIDE])
     return _band_moves(ctx, item, current, "growth_points", coeffs, (("sales_revenue", -1),), notes)
 
 
@@ -204,7 +222,10 @@ def _net_asset_growth(ctx: Context, item: str, current: list[int]) -> list[Optio
     coeffs = _growth_coeffs(values)
     if coeffs is None:
         return []
-    notes = ([LATEST, "净资产增加按资产总额增加、负债不变计 (assets rise, liabilities unchanged)"], [])
+    notes: tuple[list[str], list[str]] = (
+        [LATEST, "净资产增加按资产总额增加、负债不变计 (assets rise, liabilities unchanged)"],
+        [],
+    )
     return _band_moves(ctx, item, current, "growth_points", coeffs, moves, notes)
 
 

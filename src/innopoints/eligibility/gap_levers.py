@@ -12,9 +12,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from dataclasses import field as _field
 from fractions import Fraction
 
 from innopoints.eligibility.common import add_years
@@ -211,7 +210,9 @@ IP_ANY = "Ⅰ类或Ⅱ类知识产权均计入 (either class counts)"
 HISTORY = "基期为历史年度数据，本次评价无法改变；以后年度申报时基期后移 (the base year is history)"
 CEILING = "规模上限条件：企业规模已超过上限，通常不宜通过缩减规模满足 (size ceiling exceeded)"
 
-REV_DILUTES = "营业收入增加会降低科技活动投入强度（4年平均比例的分母增大）(more revenue dilutes the S&T intensity)"
+REV_DILUTES = (
+    "营业收入增加会降低科技活动投入强度（4年平均比例的分母增大）(more revenue dilutes the S&T intensity)"
+)
 REV_RD = "营业收入增加会降低研发费用占营业收入比例 (more revenue lowers the R&D ratio)"
 HT_STAFF = "职工总数同步增加 (total employees rise too)"
 SME_STAFF = "职工总数同步增加，注意不超过500人的规模上限 (mind the 500-employee ceiling)"
@@ -219,7 +220,9 @@ SME_STAFF = "职工总数同步增加，注意不超过500人的规模上限 (mi
 
 def _hires(*side: str) -> RatioLever:
     staff, employees = ("sci_tech_staff", None), ("employees", None)
-    return RatioLever(staff, employees, (staff, employees), den_moves=True, assumptions=(HIRES,), side_effects=side)
+    return RatioLever(
+        staff, employees, (staff, employees), den_moves=True, assumptions=(HIRES,), side_effects=side
+    )
 
 
 def _rd_over(revenue: str) -> RatioLever:

@@ -191,34 +191,46 @@ class Remedy:
         return out
 
 
-def _quantize(k: Fraction, step: Fraction, strict: bool) -> Fraction:
-    units = k / step
-    whole = math.floor(units) + 1 if strict else math.ceil(units)
-    return max(whole, 0) * step
+def _bound(x: Fraction, step: Fraction, *, strict: bool, upper: bool) -> Fraction:
+    """The grid point (a multiple of ``step``) closest to ``x`` on the admissible side."""
+    units = x / step
+    if upper:
+        return (math.ceil(units) - 1 if strict else math.floor(units)) * step
+    return (math.floor(units) + 1 if strict else math.ceil(units)) * step
 
 
 def solve(
     coeffs: tuple[Fraction, Fraction, Fraction, Fraction], op: str, threshold: Any, step: Fraction
 ) -> Fraction | None:
     """Smallest ``k ≥ 0`` (a multiple of ``step``) with ``(a + b·k) / (c + d·k) op threshold`` and a
-    positive denominator; None when no ``k`` works (the quantity does not move towards the threshold)."""
+    positive denominator; None when no ``k`` works (the quantity does not move towards the threshold).
+
+    With ``c + d·k > 0`` the condition is ``(b − t·d)·k op (t·c − a)``: each constraint is a half-line, a
+    constant or empty; the answer is the first grid point of their intersection."""
+    if op not in (">=", ">", "<=", "<"):
+        raise ValueError(f"no minimal move for operator {op}")
     a, b, c, d = coeffs
     t = exact(threshold)
-    slope, rest = b - t * d, t * c - a  # (a + bk) op t(c + dk)  ⇔  slope·k op rest   (c + dk > 0)
-    if op in (">=", ">"):
-        if slope <= 0:
+    slope, rest = b - t * d, t * c - a
+    strict = op in (">", "<")
+    lows, highs = [Fraction(0)], []
+    if slope == 0:
+        holds = {">=": 0 >= rest, ">": 0 > rest, "<=": 0 <= rest, "<": 0 < rest}[op]
+        if not holds:
             return None
-    elif op in ("<=", "<"):
-        if slope >= 0:
-            return None
+    elif (slope > 0) == (op in (">=", ">")):
+        lows.append(_bound(rest / slope, step, strict=strict, upper=False))
     else:
-        raise ValueError(f"no minimal move for operator {op}")
-    k = _quantize(rest / slope, step, strict=op in (">", "<"))
-    if c + d * k <= 0:
-        if d <= 0:
+        highs.append(_bound(rest / slope, step, strict=strict, upper=True))
+    if d == 0:
+        if c <= 0:
             return None
-        k = max(k, _quantize(-c / d, step, strict=True))
-    return k
+    elif d > 0:
+        lows.append(_bound(-c / d, step, strict=True, upper=False))
+    else:
+        highs.append(_bound(-c / d, step, strict=True, upper=True))
+    k = max(lows)
+    return None if any(k > h for h in highs) else k
 
 
 def numeric_steps(ctx: Context, moves: Sequence[Sel], k: Fraction, sign: int) -> list[Step]:

@@ -19,7 +19,7 @@ from fractions import Fraction
 from itertools import combinations, product
 from typing import Any
 
-from innopoints.eligibility.gap_levers import HIRES, LATEST, SME_STAFF, Lever
+from innopoints.eligibility.gap_levers import HIRES, SME_STAFF, Lever
 from innopoints.eligibility.gap_moves import Context, Option, Remedy, Sel, Step, numeric_steps, phrase, solve
 from innopoints.rules.numbers import exact
 from innopoints.rules.results import ConditionResult
@@ -48,7 +48,12 @@ def _targets(ctx: Context, pid: str, above: int) -> list[tuple[int, str, Fractio
 
 
 def _moves(
-    ctx: Context, table: str, current: int, pid: str, coeffs: tuple[Fraction, ...], moves: Sequence[Sel],
+    ctx: Context,
+    table: str,
+    current: int,
+    pid: str,
+    coeffs: tuple[Fraction, ...],
+    moves: Sequence[Sel],
     notes: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
 ) -> list[_Move]:
     out: list[_Move] = []
@@ -57,11 +62,21 @@ def _moves(
         k = solve((coeffs[0], coeffs[1], coeffs[2], coeffs[3]), op, lower, step)
         if k is None:
             continue
+        points = _points_at(ctx, pid, (coeffs[0] + coeffs[1] * k) / (coeffs[2] + coeffs[3] * k))
+        if out and out[-1].steps[0].after == numeric_steps(ctx, moves, k, +1)[0].after:
+            continue  # the same change already reaches this band (and more)
         steps = numeric_steps(ctx, moves, k, +1)
         less = numeric_steps(ctx, moves, k - step, +1)
         text = f"{phrase(ctx, steps[0])}（{SME_TABLES[table]} {current}→{points}分）"
         out.append(_Move(table, points, steps, less, text, notes))
     return out
+
+
+def _points_at(ctx: Context, pid: str, value: Fraction) -> int:
+    """The points the change actually gives (it can overshoot into a higher band)."""
+    band = ctx.book.resolve(pid, ctx.as_of).band_for(value)
+    assert band.points is not None
+    return band.points[0]
 
 
 def _rd_moves(ctx: Context, current: int) -> list[_Move]:
@@ -81,10 +96,18 @@ def _rd_moves(ctx: Context, current: int) -> list[_Move]:
         if not ks:
             continue
         k = min(ks)
+        reached = [_points_at(ctx, "rd_cost_ratio_points", (r + k) / (c + k))]
+        if s > 0:
+            reached.append(_points_at(ctx, "rd_sales_ratio_points", (r + k) / s))
+        points = max(reached)
         steps = numeric_steps(ctx, moves, k, +1)
+        if out and out[-1].steps[0].after == steps[0].after:
+            continue
         text = f"{phrase(ctx, steps[0])}（研发投入指标 {current}→{points}分）"
         notes = (("研发费用计入成本费用支出总额，二者同步增加 (R&D is part of the cost total)",), ())
-        out.append(_Move("rd", points, steps, numeric_steps(ctx, moves, k - Fraction(1, 100), +1), text, notes))
+        out.append(
+            _Move("rd", points, steps, numeric_steps(ctx, moves, k - Fraction(1, 100), +1), text, notes)
+        )
     return out
 
 
@@ -100,8 +123,15 @@ def _sme_levers(ctx: Context, scores: Mapping[str, int]) -> dict[str, list[list[
         ip.append(_moves(ctx, "ip", scores["ip"], pid, (x, one, one, Fraction(0)), ((name, None),)))
     return {
         "staff": [
-            _moves(ctx, "staff", scores["staff"], "staff_ratio_points", (s, one, e, one), staff_moves,
-                   ((HIRES,), (SME_STAFF,)))
+            _moves(
+                ctx,
+                "staff",
+                scores["staff"],
+                "staff_ratio_points",
+                (s, one, e, one),
+                staff_moves,
+                ((HIRES,), (SME_STAFF,)),
+            )
         ],
         "rd": [_rd_moves(ctx, scores["rd"])],
         "ip": ip,

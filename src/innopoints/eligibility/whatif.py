@@ -23,7 +23,9 @@ _KEY = re.compile(r"^([a-z_][a-z0-9_]*)(?:\[(-?\d+)\])?$")
 SUMMARY_KEYS = ("qualified", "verdict", "route", "score", "score_range", "tier", "tiers")
 
 
-def apply_overrides(raw: Mapping[str, Any], overrides: Mapping[str, Any], declared: Mapping[str, Any]) -> dict[str, Any]:
+def apply_overrides(
+    raw: Mapping[str, Any], overrides: Mapping[str, Any], declared: Mapping[str, Any]
+) -> dict[str, Any]:
     """``raw`` with ``overrides`` applied (``field`` or ``field[i]``); raises UserError on unknown keys."""
     out = dict(raw)
     for key, value in overrides.items():
@@ -49,7 +51,10 @@ def apply_overrides(raw: Mapping[str, Any], overrides: Mapping[str, Any], declar
 
 
 def summary(verdict: Verdict) -> dict[str, Any]:
-    return {k: plain(verdict.details[k]) for k in SUMMARY_KEYS if k in verdict.details}
+    out = {k: plain(verdict.details[k]) for k in SUMMARY_KEYS if k in verdict.details}
+    if isinstance(out.get("score"), dict):  # 高企: the range only
+        out["score"] = {"min": out["score"]["min"], "max": out["score"]["max"]}
+    return out
 
 
 def _flat(conditions: list[ConditionResult]) -> dict[str, ConditionResult]:

@@ -206,6 +206,7 @@ class TechSmeSpec(Strict):
     direct_qualifications: list[str]
     direct_fields: list[str]
     blocking_negative_kinds: list[str]
+    unlisted_blocks: bool
 
     @field_validator("class1_fields", "class2_fields", "direct_fields")
     @classmethod

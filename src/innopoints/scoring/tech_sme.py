@@ -80,7 +80,8 @@ def evaluate_tech_sme(spec: TechSmeSpec, firm: FirmInput) -> TechSmeResult:
     else:
         ip_pts = count_band(c2, spec.class2_bands)
     score = None if None in (staff_pts, rd_pts, ip_pts) else (staff_pts or 0) + (rd_pts or 0) + (ip_pts or 0)
-    blocked = sum(firm.negatives.get(k, 0) for k in spec.blocking_negative_kinds) > 0
+    kinds = list(spec.blocking_negative_kinds) + (["unlisted"] if spec.unlisted_blocks else [])
+    blocked = sum(firm.negatives.get(k, 0) for k in kinds) > 0
     basic = k_and(
         firm.mainland_resident,
         _le(emp, spec.max_employees),

@@ -35,6 +35,28 @@ def _active_negatives(negatives: pl.DataFrame, year: int, lookback: int) -> pl.D
     return negatives.filter(active).group_by("uscc", "kind").agg(pl.len().cast(pl.Int64).alias("n"))
 
 
+LADDER_TIERS = ("eaglet", "gazelle", "seed_unicorn", "potential_unicorn", "unicorn")
+
+
+def _synth_flags(cols: list[str], year: int) -> dict[str, pl.Expr]:
+    """Qualification flags from the `innopoints synth --format parquet` enterprise columns
+    (docs/synthetic-city.md): tech_sme_year, high_tech_cert_granted_on/_expires_on, ladder_tier/ladder_year
+    (status lasts 3 years), tech_leader."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    flags: dict[str, pl.Expr] = {}
+    if "tech_sme_year" in cols:
+        flags["tech_sme"] = pl.col("tech_sme_year").cast(pl.Int32) == year
+    if {"high_tech_cert_granted_on", "high_tech_cert_expires_on"} <= set(cols):
+        flags["high_tech_enterprise"] = (pl.col("high_tech_cert_granted_on") <= end) & (
+            pl.col("high_tech_cert_expires_on") >= start
+        )
+    if {"ladder_tier", "ladder_year"} <= set(cols):
+        in_force = pl.col("ladder_year").cast(pl.Int32).is_between(year - 2, year)
+        for tier in LADDER_TIERS:
+            flags[tier] = (pl.col("ladder_tier") == tier) & in_force
+    return {k: v.fill_null(False) for k, v in flags.items()}
+
+
 def build_firm_frame(
     rb: PointsRulebook,
     year: int,
@@ -52,13 +74,22 @@ def build_firm_frame(
     )
     resident = pl.col("mainland_resident") if "mainland_resident" in ent_cols else pl.lit(True)
     kinds = rb.qualification_kinds()
-    own_flags = [pl.col(k).fill_null(False).alias(c.qual(k)) for k in kinds if k in ent_cols]
+    synth = _synth_flags(ent_cols, year)
+    own_flags = []
+    for k in kinds:
+        parts = ([pl.col(k).cast(pl.Boolean).fill_null(False)] if k in ent_cols else []) + (
+            [synth[k]] if k in synth else []
+        )
+        if parts:
+            own_flags.append(pl.any_horizontal(parts).alias(c.qual(k)))
+    in_force = ["negative_in_force"] if "negative_in_force" in ent_cols else []
     frame = ent.select(
         "uscc",
         pl.col("registration_date").dt.year().cast(pl.Int32).alias("registration_year"),
         pl.col("cluster_id").cast(pl.String),
         resident.cast(pl.Boolean).alias("mainland_resident"),
         *own_flags,
+        *[pl.col("negative_in_force").fill_null(False).cast(pl.Int64).alias("_in_force") for _ in in_force],
     )
     fields = rb.panel_fields_used()
     present = [f for f in fields if f in panel_cols]
@@ -102,6 +133,8 @@ def build_firm_frame(
     fills = [
         pl.col(x).fill_null(0).cast(pl.Int64) if x in have else pl.lit(0, pl.Int64).alias(x) for x in neg_cols
     ]
+    if in_force:  # the Parquet layout's kind-less flag counts as one unlisted record
+        fills[-1] = (fills[-1] + pl.col("_in_force")).alias(c.UNLISTED)
     flags = [pl.col(c.qual(k)).fill_null(False) for k in kinds]
     return frame.with_columns(fills + flags).select(c.input_columns(rb)).collect()
 

@@ -102,7 +102,8 @@ def tech_sme_exprs(rb: PointsRulebook) -> list[pl.Expr]:
         .otherwise(_count_band(c2, spec.class2_bands))
     )
     score = (staff + rd + ip).alias("tech_sme_score")
-    blocked = pl.sum_horizontal([pl.col(c.neg(k)) for k in spec.blocking_negative_kinds]) > 0
+    blocking = [c.neg(k) for k in spec.blocking_negative_kinds] + ([c.UNLISTED] if spec.unlisted_blocks else [])
+    blocked = pl.sum_horizontal([pl.col(x) for x in blocking]) > 0
     basic = (
         pl.col("mainland_resident")
         & (f("employees") <= spec.max_employees * SCALE)

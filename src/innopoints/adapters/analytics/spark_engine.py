@@ -32,7 +32,6 @@ def session() -> SparkSession:
         .config("spark.sql.shuffle.partitions", os.environ.get("INNOPOINTS_SPARK_SHUFFLE_PARTITIONS", "4"))
         .config("spark.driver.memory", os.environ.get("INNOPOINTS_SPARK_DRIVER_MEMORY", "2g"))
         .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.codegen.methodSplitThreshold", "512")
         .getOrCreate()
     )
 

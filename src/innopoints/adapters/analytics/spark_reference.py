@@ -116,7 +116,7 @@ class _Lookup:
             [q if (q := ref.quantiles[g].get(ind_id)) is not None else np.zeros(self.k) for g in groups]
         )
         self.has_ref = [i for i, g in enumerate(groups) if ref.quantiles[g].get(ind_id) is not None]
-        self.qs = F.expr("array(" + ",".join(f"{float(v)!r}D" for v in flat) + ")")
+        self.qs = F.lit(np.ascontiguousarray(flat, dtype=np.float64))  # one array Literal (not CreateArray)
 
     def q_at(self, index0: Column) -> Column:
         """Quantile at a 0-based position (clamped) inside the row's peer group."""

@@ -46,12 +46,16 @@ def insert_enterprises(session: Session, rows: Sequence[Mapping[str, Any]], *, s
     table = _ENTERPRISE
     connection = session.connection()
     payload = [(r["uscc"], *(r.get(k) for k in ATTRIBUTE_KEYS), None, True, False, source) for r in rows]
+    before = session.execute(sa.select(sa.func.max(table.c.id))).scalar_one() or 0
     insert_many(connection, table, _ENTERPRISE_COLUMNS, payload)
-    ids: dict[str, int] = {}
-    codes = [r["uscc"] for r in rows]
-    for start in range(0, len(codes), _CHUNK):
-        query = sa.select(table.c.uscc, table.c.id).where(table.c.uscc.in_(codes[start : start + _CHUNK]))
-        ids.update({uscc: id_ for uscc, id_ in session.execute(query).all()})
+    # New ids are above the previous maximum (SQLite rowids and PostgreSQL sequences only grow);
+    # one range query fetches them, filtered to our codes in case another writer inserted too.
+    wanted = {r["uscc"] for r in rows}
+    query = sa.select(table.c.uscc, table.c.id).where(table.c.id > before)
+    ids = {uscc: id_ for uscc, id_ in session.execute(query).all() if uscc in wanted}
+    missing = wanted - ids.keys()
+    if missing:
+        raise RuntimeError(f"{len(missing)} inserted enterprises were not found again")
     return ids
 
 

@@ -162,10 +162,16 @@ def append_frame(
     when = recorded_at or datetime.now(UTC)
     frame = values.select([*_KEY, "value_centi"]).cast(VALUE_SCHEMA)  # type: ignore[arg-type]
     current = _current_centi(session, frame)
-    previous = pl.col("value_centi").shift(1).over(_KEY)
+    # The previous value of a key is the one before it in ``values``, else the stored one. When
+    # every key occurs once (the import validates that) the window step is skipped: same result.
+    unique_keys = frame.select(pl.struct(_KEY).is_unique().all()).item()
+    previous = pl.lit(None, dtype=pl.Int64) if unique_keys else pl.col("value_centi").shift(1).over(_KEY)
+    if current.is_empty():
+        with_current = frame.with_columns(pl.lit(None, dtype=pl.Int64).alias("__current"))
+    else:
+        with_current = frame.join(current, on=_KEY, how="left", maintain_order="left")
     changed = (
-        frame.join(current, on=_KEY, how="left", maintain_order="left")
-        .with_columns(pl.coalesce(previous, pl.col("__current")).alias("__previous"))
+        with_current.with_columns(pl.coalesce(previous, pl.col("__current")).alias("__previous"))
         .filter(pl.col("__previous").is_null() | (pl.col("__previous") != pl.col("value_centi")))
         .select([*_KEY, "value_centi"])
     )
