@@ -10,20 +10,42 @@ from pathlib import Path
 from typing import Any
 
 HIGH_TECH = {
-    "net_assets": [10000000, 13000000, 18000000], "sales_revenue": [20000000, 26000000, 35000000.50],
-    "rd_expense": [800000, 900000, 1000000], "rd_expense_domestic": [500000, 500000, 600000],
-    "high_tech_income": 18000000, "total_income": 35000000, "employees": 100, "sci_tech_staff": 8,
-    "registration_date": "2024-09-01", "ip_class1": 0, "ip_class2": 2, "ip_acquisition": "transfer",
-    "standards": 0, "conversions": [1, 2, 1], "high_tech_field": "electronic_information",
+    "net_assets": [10000000, 13000000, 18000000],
+    "sales_revenue": [20000000, 26000000, 35000000.50],
+    "rd_expense": [800000, 900000, 1000000],
+    "rd_expense_domestic": [500000, 500000, 600000],
+    "high_tech_income": 18000000,
+    "total_income": 35000000,
+    "employees": 100,
+    "sci_tech_staff": 8,
+    "registration_date": "2024-09-01",
+    "ip_class1": 0,
+    "ip_class2": 2,
+    "ip_acquisition": "transfer",
+    "standards": 0,
+    "conversions": [1, 2, 1],
+    "high_tech_field": "electronic_information",
 }
-SME = {"employees": 50, "sci_tech_staff": 12, "sales_revenue": 30000000, "total_assets": 10000000,
-       "rd_expense": 1800000, "cost_expense_total": 25000000, "ip_class1": 0, "ip_class2": 4}
+SME = {
+    "employees": 50,
+    "sci_tech_staff": 12,
+    "sales_revenue": 30000000,
+    "total_assets": 10000000,
+    "rd_expense": 1800000,
+    "cost_expense_total": 25000000,
+    "ip_class1": 0,
+    "ip_class2": 4,
+}
 
 
 def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "innopoints", "evaluate", *args],
-        input=stdin, capture_output=True, text=True, timeout=60, check=False,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 
@@ -62,13 +84,32 @@ def test_gap_errors_exit_2() -> None:
 
 
 def test_what_if_sets_fields() -> None:
-    done = cli("what-if", "tech-sme", "--set", "sci_tech_staff=4", "--as-of", "2025-06-30", "-", stdin=json.dumps(SME))
+    done = cli(
+        "what-if",
+        "tech-sme",
+        "--set",
+        "sci_tech_staff=4",
+        "--as-of",
+        "2025-06-30",
+        "-",
+        stdin=json.dumps(SME),
+    )
     assert done.returncode == 0, done.stderr
     out = parse(done.stdout)
     assert out["before"]["qualified"] is True and out["after"]["qualified"] is False
     assert "c5b_staff_nonzero" in {c["id"] for c in out["changed_conditions"]}
-    series = cli("what-if", "high-tech", "--set", "rd_expense[-1]=2350000.03", "--set",
-                 "rd_expense_domestic[-1]=1950000.03", "--as-of", "2025-06-30", "-", stdin=json.dumps(HIGH_TECH))
+    series = cli(
+        "what-if",
+        "high-tech",
+        "--set",
+        "rd_expense[-1]=2350000.03",
+        "--set",
+        "rd_expense_domestic[-1]=1950000.03",
+        "--as-of",
+        "2025-06-30",
+        "-",
+        stdin=json.dumps(HIGH_TECH),
+    )
     assert series.returncode == 0, series.stderr
     changed = {c["id"]: c for c in parse(series.stdout)["changed_conditions"]}
     assert changed["c5a_rd_ratio"]["after"] == "met" and changed["c5b_domestic_rd"]["after"] == "met"

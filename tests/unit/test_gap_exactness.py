@@ -7,8 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-
 from gap_support import AS_OF, assert_minimal, changed, leaf_items, status_of
+
 from innopoints.eligibility.gap import gap_for, gap_to
 from innopoints.errors import UserError
 from innopoints.rules.results import Status
@@ -65,7 +65,11 @@ def test_high_tech_staff_income_domestic_and_date() -> None:
     assert staff["change"][0]["delta"] == 3 and "再增加 3 人" in staff["delta_text"]  # (8+3)/(100+3) ≥ 10%
     income = items["c6_income"]
     assert income["change"][0]["delta"] == "7500000.00"  # (18M + x)/(35M + x) ≥ 60% → x = 7.5M
-    assert "提高到" not in income["delta_text"] and "60%" in income["delta_text"] and "750万元" in income["delta_text"]
+    assert (
+        "提高到" not in income["delta_text"]
+        and "60%" in income["delta_text"]
+        and "750万元" in income["delta_text"]
+    )
     domestic = items["c5b_domestic_rd"]
     assert domestic["change"][0]["delta"] == "50000.00"  # (1.6M + x)/(2.7M + x) ≥ 0.6
     registration = items["c1_registration"]
@@ -126,12 +130,23 @@ def test_tech_sme_single_table_move_when_enough() -> None:
 
 
 def test_eaglet_age_limit_is_not_achievable_and_unknowns_list_data() -> None:
-    raw = {"registration_date": "2010-03-01", "operating_revenue": 10000000, "rd_expense": 200000,
-           "employees": 40, "sci_tech_staff": 5, "ip_class1": None, "ip_class2": 0, "tech_sme_or_hte": True}
+    raw = {
+        "registration_date": "2010-03-01",
+        "operating_revenue": 10000000,
+        "rd_expense": 200000,
+        "employees": 40,
+        "sci_tech_staff": 5,
+        "ip_class1": None,
+        "ip_class2": 0,
+        "tech_sme_or_hte": True,
+    }
     items = by_id(gap_to("eaglet", raw, AS_OF).as_dict()["items"])
     age = items["e1_age"]
     assert age["achievable"] is False and "2020-03-01" in age["reason"]
-    assert items["e3_rd"]["change"][0]["delta"] == "100000.00" and items["e3_rd"]["rule_status"] == "regional_default"
+    assert (
+        items["e3_rd"]["change"][0]["delta"] == "100000.00"
+        and items["e3_rd"]["rule_status"] == "regional_default"
+    )
     assert_minimal("eaglet", raw, items["e3_rd"])
     ip = items["e5_ip"]
     assert ip["status"] == "unknown" and ip["achievable"] is None
@@ -139,9 +154,13 @@ def test_eaglet_age_limit_is_not_achievable_and_unknowns_list_data() -> None:
 
 
 def test_gazelle_strict_and_multiple_boundaries() -> None:
-    raw = {"registration_date": "2012-01-01", "operating_revenue": [20000000, 25000000, 30000000, 30000000],
-           "employees": [120, 130, 140, 150], "sci_activity_expense": [400000, 500000, 600000, 700000],
-           "largest_venture_investment": 5000000}
+    raw = {
+        "registration_date": "2012-01-01",
+        "operating_revenue": [20000000, 25000000, 30000000, 30000000],
+        "employees": [120, 130, 140, 150],
+        "sci_activity_expense": [400000, 500000, 600000, 700000],
+        "largest_venture_investment": 5000000,
+    }
     items = by_id(gap_to("gazelle", raw, AS_OF).as_dict()["items"])
     assert items["c1c_last_year"]["change"][0]["delta"] == "0.01"  # strictly more than last year
     assert items["c1a_cagr"]["change"][0]["delta"] == "4560000.00"  # 20M × 1.728 = 34.56M
@@ -168,7 +187,10 @@ def test_ladder_report_stage_next_and_missing_rung_inputs() -> None:
     report = gap_for({"tech-sme": sme}, AS_OF).as_dict()
     assert report["highest"]["id"] == "tech_sme" and report["next"]["id"] == "high_tech_enterprise"
     gap = report["gap"]
-    assert gap["items"] == [] and {m["input"] for m in gap["missing_inputs"]} >= {"sales_revenue", "rd_expense"}
+    assert gap["items"] == [] and {m["input"] for m in gap["missing_inputs"]} >= {
+        "sales_revenue",
+        "rd_expense",
+    }
     report = gap_for({"tech-sme": sme, "high-tech": HIGH_TECH}, AS_OF).as_dict()
     assert report["gap"]["rung"] == "high_tech_enterprise" and report["gap"]["reached"] is False
 
@@ -181,7 +203,9 @@ def test_unknown_target_is_a_user_error() -> None:
 def test_fixed_conditions_are_explained() -> None:
     raw = dict(TECH_SME, mainland_resident=False, employees=520, sci_tech_staff=60)
     items = by_id(gap_to("tech-sme", raw, dt.date(2025, 6, 30)).as_dict()["items"])
-    assert items["c1_mainland_resident"]["achievable"] is False and items["c1_mainland_resident"]["change"] == []
+    assert (
+        items["c1_mainland_resident"]["achievable"] is False and items["c1_mainland_resident"]["change"] == []
+    )
     size = items["c2a_employees"]
     assert size["change"][0]["delta"] == -20 and size["achievable"] is False
     assert_minimal("tech-sme", raw, size)

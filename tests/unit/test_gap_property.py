@@ -9,15 +9,19 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from gap_support import AS_OF, assert_minimal, changed, leaf_items, status_of
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gap_support import AS_OF, assert_minimal, changed, leaf_items, status_of
 from innopoints.eligibility.gap import gap_to
 from innopoints.eligibility.gap_moves import solve
 from innopoints.rules.results import Status
 
-SETTINGS = settings(max_examples=int(os.environ.get("GAP_EXAMPLES", "40")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=int(os.environ.get("GAP_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 def money(high: int) -> st.SearchStrategy[Decimal]:
@@ -181,9 +185,9 @@ def test_tech_leader_gaps_are_exact(raw: dict[str, Any]) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(
-    st.integers(-10**6, 10**6),
+    st.integers(-(10**6), 10**6),
     st.integers(-50, 50),
-    st.integers(-10**6, 10**6),
+    st.integers(-(10**6), 10**6),
     st.integers(0, 3),
     st.sampled_from([">=", ">", "<=", "<"]),
     st.fractions(Fraction(-3), Fraction(3), max_denominator=997),

@@ -22,21 +22,39 @@ D = Decimal
 
 def year_values(scale: int) -> dict[str, Decimal]:
     return {
-        "employees": D(100 + scale), "sci_tech_staff": D(20), "sales_revenue": D(30_000_000 * scale),
-        "operating_revenue": D(31_000_000 * scale), "total_income": D(32_000_000 * scale),
-        "high_tech_income": D(25_000_000 * scale), "total_assets": D(50_000_000 + scale),
-        "total_liabilities": D(20_000_000), "cost_expense_total": D(25_000_000), "rd_expense": D("1800000.50"),
-        "rd_expense_domestic": D(1_700_000), "ip_invention_granted": D(2), "ip_plant_variety": D(1),
-        "ip_utility_model": D(3), "ip_design": D(1), "ip_software_copyright": D(4), "conversions": D(scale),
-        "rd_platforms_provincial": D(0), "standards_led": D(0), "awards_national": D(0), "venture_rounds": D(0),
-        "equity_financing": D(0), "valuation": D(100_000_000 * scale), "largest_venture_investment": D(scale),
+        "employees": D(100 + scale),
+        "sci_tech_staff": D(20),
+        "sales_revenue": D(30_000_000 * scale),
+        "operating_revenue": D(31_000_000 * scale),
+        "total_income": D(32_000_000 * scale),
+        "high_tech_income": D(25_000_000 * scale),
+        "total_assets": D(50_000_000 + scale),
+        "total_liabilities": D(20_000_000),
+        "cost_expense_total": D(25_000_000),
+        "rd_expense": D("1800000.50"),
+        "rd_expense_domestic": D(1_700_000),
+        "ip_invention_granted": D(2),
+        "ip_plant_variety": D(1),
+        "ip_utility_model": D(3),
+        "ip_design": D(1),
+        "ip_software_copyright": D(4),
+        "conversions": D(scale),
+        "rd_platforms_provincial": D(0),
+        "standards_led": D(0),
+        "awards_national": D(0),
+        "venture_rounds": D(0),
+        "equity_financing": D(0),
+        "valuation": D(100_000_000 * scale),
+        "largest_venture_investment": D(scale),
     }
 
 
 FIRM = FirmData(
     EnterpriseAttributes(dt.date(2016, 5, 1), "210112", "ic", "electronic_information"),
     panel={2020 + i: year_values(i) for i in range(1, 6)},
-    qualifications=(QualificationRecord("high_tech_enterprise", 2023, dt.date(2023, 11, 1), dt.date(2026, 10, 31)),),
+    qualifications=(
+        QualificationRecord("high_tech_enterprise", 2023, dt.date(2023, 11, 1), dt.date(2026, 10, 31)),
+    ),
     negatives=(NegativeEntry("abnormal_operation_list", dt.date(2023, 1, 5), dt.date(2023, 6, 1)),),
 )
 
@@ -72,7 +90,9 @@ def test_negative_records_and_expired_certificates() -> None:
     firm = FirmData(
         FIRM.attributes,
         panel=FIRM.panel,
-        qualifications=(QualificationRecord("high_tech_enterprise", 2021, dt.date(2021, 11, 1), dt.date(2024, 10, 31)),),
+        qualifications=(
+            QualificationRecord("high_tech_enterprise", 2021, dt.date(2021, 11, 1), dt.date(2024, 10, 31)),
+        ),
         negatives=(NegativeEntry("major_quality_accident", dt.date(2024, 12, 1)),),
     )
     built = build_inputs(firm, AS_OF)

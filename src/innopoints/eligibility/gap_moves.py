@@ -215,7 +215,7 @@ def solve(
     strict = op in (">", "<")
     lows, highs = [Fraction(0)], []
     if slope == 0:
-        holds = {">=": 0 >= rest, ">": 0 > rest, "<=": 0 <= rest, "<": 0 < rest}[op]
+        holds = {">=": rest <= 0, ">": rest < 0, "<=": rest >= 0, "<": rest > 0}[op]
         if not holds:
             return None
     elif (slope > 0) == (op in (">=", ">")):
