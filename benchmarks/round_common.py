@@ -22,7 +22,18 @@ def panel_dir(n: int, year: int = 2025) -> Path:
     if (folder / "panel.parquet").exists():
         return folder
     folder.mkdir(parents=True, exist_ok=True)
-    synth = [sys.executable, "-m", "innopoints", "synth", "--format", "parquet", "--enterprises", str(n), "--out", str(folder)]
+    synth = [
+        sys.executable,
+        "-m",
+        "innopoints",
+        "synth",
+        "--format",
+        "parquet",
+        "--enterprises",
+        str(n),
+        "--out",
+        str(folder),
+    ]
     done = subprocess.run(synth, capture_output=True, text=True, check=False)
     if done.returncode == 0 and (folder / "panel.parquet").exists():
         print(f"panel: innopoints synth, {n:,} firms -> {folder}")
@@ -30,7 +41,9 @@ def panel_dir(n: int, year: int = 2025) -> Path:
     shutil.rmtree(folder, ignore_errors=True)
     from innopoints.adapters.analytics.sample_panel import generate
 
-    print(f"panel: sample_panel.generate({n:,}) (innopoints synth --format parquet not available) -> {folder}")
+    print(
+        f"panel: sample_panel.generate({n:,}) (innopoints synth --format parquet not available) -> {folder}"
+    )
     generate(n, year=year).write(folder)
     return folder
 

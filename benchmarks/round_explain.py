@@ -10,12 +10,11 @@ import time
 
 from round_common import panel_dir
 
-from innopoints.adapters.analytics.inputs import firm_inputs
+from innopoints.adapters.analytics.inputs import build_firm_frame, firm_inputs
+from innopoints.adapters.analytics.parquet_source import read_panel
 from innopoints.scoring import service
 from innopoints.scoring.explain import explain
 from innopoints.scoring.rulebook import load_points
-from innopoints.adapters.analytics.inputs import build_firm_frame
-from innopoints.adapters.analytics.parquet_source import read_panel
 
 YEAR = 2025
 
@@ -25,7 +24,10 @@ def main() -> None:
     folder = panel_dir(30_083)
     outcome = service.run_panel_round(folder, YEAR, rb)
     src = read_panel(folder, YEAR, rb.panel_fields_used())
-    firms = firm_inputs(build_firm_frame(rb, YEAR, src.enterprises, src.panel, src.qualifications, src.negatives).head(2000), rb)
+    firms = firm_inputs(
+        build_firm_frame(rb, YEAR, src.enterprises, src.panel, src.qualifications, src.negatives).head(2000),
+        rb,
+    )
     times = []
     for firm in firms:
         t0 = time.perf_counter()

@@ -15,8 +15,21 @@ from innopoints.adapters.analytics.parquet_source import read_panel
 from innopoints.scoring.rulebook import load_points
 
 YEAR = 2025
-COLUMNS = ["uscc", "points_centi", "stage", "peer_group", "peer_rank", "city_rank", "percentile_bp", "top5",
-           "top10", "top20", "ladder_stage", "tech_sme_score", "tech_sme_qualified"]
+COLUMNS = [
+    "uscc",
+    "points_centi",
+    "stage",
+    "peer_group",
+    "peer_rank",
+    "city_rank",
+    "percentile_bp",
+    "top5",
+    "top10",
+    "top20",
+    "ladder_stage",
+    "tech_sme_score",
+    "tech_sme_qualified",
+]
 
 
 def main() -> None:
@@ -27,8 +40,12 @@ def main() -> None:
         folder = panel_dir(n)
         src = read_panel(folder, YEAR, rb.panel_fields_used())
         firms = build_firm_frame(rb, YEAR, src.enterprises, src.panel, src.qualifications, src.negatives)
-        expected, _ = timed(f"Polars round ({firms.height:,} firms)", lambda f=firms: polars_engine.score(f, rb, YEAR))
-        got, t_spark = timed(f"Spark local[2] round ({firms.height:,} firms)", lambda f=firms: spark_engine.score(f, rb, YEAR))
+        expected, _ = timed(
+            f"Polars round ({firms.height:,} firms)", lambda f=firms: polars_engine.score(f, rb, YEAR)
+        )
+        got, _t_spark = timed(
+            f"Spark local[2] round ({firms.height:,} firms)", lambda f=firms: spark_engine.score(f, rb, YEAR)
+        )
         same = got[0].select(COLUMNS).sort("uscc").equals(expected[0].select(COLUMNS).sort("uscc"))
         print(f"  identical points, stages, ranks, lists, ladder, tech SME: {same}")
 

@@ -1,7 +1,7 @@
 """Latency of the enterprise list and detail pages on a city-sized database.
 
-Builds (or reuses) a database with >= 30,083 firms x 5 years of panel values (about 4.5 million
-revision rows, bulk-inserted through the driver), then requests the filtered list pages, the
+Builds (with ``innopoints synth``) or reuses a database holding the 30,083-firm synthetic city
+(2021-2025 panel), then requests the filtered list pages, the
 JSON list and the detail page sequentially through FastAPI's TestClient and prints median and
 p95 latency per page kind. The later bar: p95 <= 150 ms for a profile page and <= 250 ms for a
 filtered list at 20 concurrent clients; this script measures the sequential figure.
@@ -20,9 +20,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +28,6 @@ import sqlalchemy as sa
 
 from innopoints.adapters.db.engine import make_engine
 from innopoints.adapters.db.migrate import upgrade
-from innopoints.region import load_region
-from innopoints.registry.directory import QUALIFICATION_KINDS
-from innopoints.registry.panel_fields import panel_fields
-from innopoints.registry.uscc import ALPHABET, build
 
 FIRMS = 30_083
 YEARS = (2021, 2022, 2023, 2024, 2025)
@@ -53,128 +47,6 @@ TRADES = (
 )
 
 
-def _body9(n: int) -> str:
-    digits = []
-    for _ in range(7):
-        n, rem = divmod(n, 31)
-        digits.append(ALPHABET[rem])
-    return "MA" + "".join(reversed(digits))
-
-
-def _firm_rows(rng: random.Random) -> Iterator[tuple[Any, ...]]:
-    region = load_region("shenyang")
-    districts = [d.id for d in region.districts]
-    parks = [p.id for p in region.parks]
-    clusters = [c.id for c in region.clusters]
-    fields = [f.id for f in region.high_tech_fields]
-    for i in range(1, FIRMS + 1):
-        district = rng.choice(districts)
-        name = f"沈阳{''.join(rng.sample(WORDS, 2))}{rng.choice(TRADES)}有限公司{i:05d}"
-        yield (
-            i,
-            build("9", "1", district, _body9(i)),
-            name,
-            (date(2000, 1, 1) + timedelta(days=rng.randrange(9000))).isoformat(),
-            district,
-            rng.choice(parks) if rng.random() < 0.4 else None,
-            rng.choice(clusters),
-            rng.choice(fields) if rng.random() < 0.7 else None,
-            rng.random() < 0.01,
-            True,
-            True,
-            "synthetic",
-        )
-
-
-def _qualification_rows(rng: random.Random) -> Iterator[tuple[Any, ...]]:
-    n = 0
-    for firm in range(1, FIRMS + 1):
-        for kind in QUALIFICATION_KINDS:
-            share = {"tech_sme": 0.6, "high_tech_enterprise": 0.3, "innovative_sme": 0.2}.get(kind, 0.02)
-            if rng.random() < share:
-                n += 1
-                year = rng.choice(YEARS)
-                yield (
-                    n,
-                    firm,
-                    kind,
-                    f"Q{n:08d}",
-                    year,
-                    date(year, 6, 1).isoformat(),
-                    date(year + 3, 5, 31).isoformat(),
-                    None,
-                    "synthetic",
-                    True,
-                )
-
-
-def _revision_rows(rng: random.Random) -> Iterator[tuple[Any, ...]]:
-    codes = list(panel_fields())
-    n = 0
-    for firm in range(1, FIRMS + 1):
-        scale = 10 ** rng.uniform(5, 9)
-        for year in YEARS:
-            recorded = datetime(year + 1, 4, 30, 9, 0, 0)
-            for code in codes:
-                if rng.random() < 0.17:
-                    continue
-                value = (
-                    int(scale * rng.uniform(0.01, 1.0) * 100)
-                    if panel_fields()[code].kind == "money"
-                    else rng.randrange(0, 300) * 100
-                )
-                for extra in range(2 if rng.random() < 0.05 else 1):
-                    n += 1
-                    when = (recorded + timedelta(days=30 * extra)).strftime("%Y-%m-%d %H:%M:%S.000000")
-                    yield (
-                        n,
-                        firm,
-                        year,
-                        code,
-                        value + extra * 100,
-                        "synthetic",
-                        "基准测试数据",
-                        None,
-                        when,
-                        "bench",
-                        True,
-                    )
-
-
-ENTERPRISE_COLS = "id, uscc, name, registration_date, district_code, park_id, cluster_id, high_tech_field_id, listed, mainland_resident, is_synthetic, source"
-QUALIFICATION_COLS = (
-    "id, enterprise_id, kind, reference_no, year, granted_on, expires_on, revoked_on, source, is_synthetic"
-)
-REVISION_COLS = "id, enterprise_id, year, indicator, value_centi, source, source_ref, batch_id, recorded_at, recorded_by, is_synthetic"
-
-
-def _bulk(engine: sa.Engine, table: str, cols: str, rows: Iterator[tuple[Any, ...]]) -> int:
-    raw = engine.raw_connection()
-    count = 0
-    try:
-        cursor = raw.cursor()
-        if engine.dialect.name == "sqlite":
-            marks = ", ".join("?" for _ in cols.split(","))
-            batch: list[tuple[Any, ...]] = []
-            for row in rows:
-                batch.append(row)
-                if len(batch) == 50_000:
-                    cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", batch)
-                    count += len(batch)
-                    batch.clear()
-            cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", batch)
-            count += len(batch)
-        else:
-            with cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
-        raw.commit()
-    finally:
-        raw.close()
-    return count
-
-
 def ensure_city(url: str) -> None:
     engine = make_engine(url)
     upgrade(engine)
@@ -186,24 +58,12 @@ def ensure_city(url: str) -> None:
         return
     if firms:
         sys.exit(f"数据库已有 {firms} 家企业但不足 {FIRMS} 家；请换一个空库 (use an empty database)")
-    rng = random.Random(SEED)
     started = time.perf_counter()
-    _bulk(engine, "enterprise", ENTERPRISE_COLS, _firm_rows(rng))
-    _bulk(engine, "qualification", QUALIFICATION_COLS, _qualification_rows(rng))
-    revisions = _bulk(engine, "indicator_revision", REVISION_COLS, _revision_rows(rng))
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            for table in ("enterprise", "qualification", "indicator_revision"):
-                conn.execute(
-                    sa.text(
-                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
-                    )
-                )
-        conn.execute(sa.text("ANALYZE"))
-    print(
-        f"已生成 (built) {FIRMS} 家企业、{revisions} 条指标修订记录，用时 {time.perf_counter() - started:.1f} s"
-    )
     engine.dispose()
+    # The real generator builds the city (the default 30,083-firm Shenyang, seeded).
+    env = {**os.environ, "INNOPOINTS_DATABASE_URL": url}
+    subprocess.run([sys.executable, "-m", "innopoints", "synth"], env=env, check=True)
+    print(f"已生成合成城市 (built the synthetic city)，用时 {time.perf_counter() - started:.1f} s")
 
 
 LIST_PAGES = (
@@ -315,9 +175,9 @@ def main() -> None:
         _measure(client, ["/", *LIST_PAGES, *WORST_CASE])  # warm the caches and the page cache
         engine = client.app.state.container.engine  # type: ignore[attr-defined]
         with engine.connect() as conn:
-            revisions = conn.execute(sa.text("SELECT MAX(id) FROM indicator_revision")).scalar_one()
+            revisions = conn.execute(sa.text("SELECT COUNT(*) FROM panel_revision")).scalar_one()
             codes = [row[0] for row in conn.execute(sa.text("SELECT uscc FROM enterprise"))]
-        print(f"数据库 (database): {engine.dialect.name}, {len(codes)} 家企业, 约 {revisions} 条修订记录")
+        print(f"数据库 (database): {engine.dialect.name}, {len(codes)} 家企业, {revisions} 条修订记录（每条为一企业一年）")
         details = [f"/enterprises/{code}" for code in rng.sample(codes, args.details)]
         api_details = [f"/api/enterprises/{code}" for code in rng.sample(codes, args.details)]
         _report("筛选列表页 filtered list (HTML)", _measure(client, list(LIST_PAGES) * args.rounds), 250)

@@ -80,7 +80,7 @@ def _counts(db_url: str) -> dict[str, int]:
     with engine.connect() as conn:
         out = {
             t: int(conn.execute(sa.text(f"SELECT COUNT(*) FROM {t}")).scalar_one())
-            for t in ("import_batch", "enterprise", "indicator_revision", "quarantined_row")
+            for t in ("import_batch", "enterprise", "panel_revision", "quarantined_row")
         }
     engine.dispose()
     return out
@@ -135,13 +135,13 @@ def test_template_command_writes_both_formats(db_url: str, tmp_path: Path) -> No
 def test_import_killed_mid_write_leaves_no_trace_and_rerun_succeeds(db_url: str, tmp_path: Path) -> None:
     path = _write(
         tmp_path / "big.csv", _rows(15_000)
-    )  # 60,000 values: the kill lands between two insert chunks
-    killed = _run(db_url, tmp_path, "import", str(path), extra_env={FAULT_KILL_ENV: "25000"})
+    )  # 15,000 revision rows: the kill lands between two insert chunks
+    killed = _run(db_url, tmp_path, "import", str(path), extra_env={FAULT_KILL_ENV: "7000"})
     assert killed.returncode == -signal.SIGKILL
     assert _counts(db_url) == {
         "import_batch": 0,
         "enterprise": 0,
-        "indicator_revision": 0,
+        "panel_revision": 0,
         "quarantined_row": 0,
     }
     rerun = _run(db_url, tmp_path, "import", str(path))
@@ -149,6 +149,6 @@ def test_import_killed_mid_write_leaves_no_trace_and_rerun_succeeds(db_url: str,
     assert _counts(db_url) == {
         "import_batch": 1,
         "enterprise": 15_000,
-        "indicator_revision": 60_000,
+        "panel_revision": 15_000,
         "quarantined_row": 0,
     }

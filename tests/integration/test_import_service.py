@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from innopoints.adapters.db import panel_repo
-from innopoints.adapters.db.tables import Enterprise, ImportBatch, IndicatorRevision, QuarantinedRow
+from innopoints.adapters.db.tables import Enterprise, ImportBatch, QuarantinedRow, panel_revision
 from innopoints.bootstrap import Container
 from innopoints.errors import UserError
 from innopoints.registry.importing.report import write_error_report
@@ -62,7 +62,7 @@ def _csv(path: Path, rows: list[list[str]], header: list[str] = HEADER, encoding
     return path
 
 
-def _count(container: Container, model: type) -> int:
+def _count(container: Container, model: object) -> int:
     with container.sessions() as s:
         return int(s.scalar(sa.select(sa.func.count()).select_from(model)) or 0)
 
@@ -96,11 +96,11 @@ def test_clean_file_commits_enterprises_and_exact_values(container: Container, t
 def test_reimport_is_idempotent(container: Container, tmp_path: Path) -> None:
     path = _csv(tmp_path / "a.csv", [_row(A), _row(B)])
     first = run_import(container, path)
-    revisions = _count(container, IndicatorRevision)
+    revisions = _count(container, panel_revision)
     second = run_import(container, path)
-    assert first.values_changed == revisions == 8
+    assert first.values_changed == 8 and revisions == 2  # one revision row per firm-year
     assert (second.values_changed, second.enterprises_created, second.enterprises_updated) == (0, 0, 0)
-    assert _count(container, IndicatorRevision) == revisions and _count(container, Enterprise) == 2
+    assert _count(container, panel_revision) == revisions and _count(container, Enterprise) == 2
 
 
 def test_changed_value_appends_one_revision_and_updates_attributes(
@@ -148,7 +148,7 @@ def test_all_or_nothing_commits_nothing_but_reports_errors(container: Container,
     result = run_import(container, path, all_or_nothing=True)
     assert (result.status, result.exit_code, result.rows_accepted) == ("rejected", 1, 0)
     assert [(e.row, e.column, e.value) for e in result.errors] == [(3, "职工总数（人）", "x")]
-    for model in (ImportBatch, Enterprise, IndicatorRevision, QuarantinedRow):
+    for model in (ImportBatch, Enterprise, panel_revision, QuarantinedRow):
         assert _count(container, model) == 0
     ok = run_import(container, _csv(tmp_path / "b.csv", [_row(A)]), all_or_nothing=True)
     assert ok.status == "committed" and _count(container, Enterprise) == 1

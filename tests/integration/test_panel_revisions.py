@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from innopoints.adapters.db import panel_repo
 from innopoints.adapters.db.engine import unit_of_work
-from innopoints.adapters.db.tables import Enterprise, IndicatorRevision
+from innopoints.adapters.db.tables import Enterprise, panel_revision
 from innopoints.bootstrap import Container
 from innopoints.registry.panel import PanelValue
 from innopoints.registry.uscc import build
@@ -52,7 +52,7 @@ def test_change_appends_revision_and_current_view_shows_latest(container: Contai
         revisions = panel_repo.history(s, firm, indicator="rd_expense")
         assert [r.value for r in revisions] == [Decimal("1800000.00"), Decimal("1860000.50")]
         assert [r.source_label for r in revisions] == ["税务", "自报"]
-        assert s.scalar(sa.select(sa.func.count()).select_from(IndicatorRevision)) == 2
+        assert s.scalar(sa.select(sa.func.count()).select_from(panel_revision)) == 2
 
 
 def test_recording_the_same_value_again_changes_nothing(container: Container) -> None:
@@ -87,3 +87,39 @@ def test_failed_transaction_leaves_no_revision(container: Container) -> None:
         pass
     with unit_of_work(container.sessions) as s:
         assert panel_repo.history(s, firm) == []
+
+
+def test_migrated_panel_table_has_exactly_the_catalogue_fields(engine: sa.Engine) -> None:
+    from innopoints.registry.panel_fields import panel_fields
+
+    columns = {c["name"] for c in sa.inspect(engine).get_columns("panel_revision")}
+    provenance = {"id", "enterprise_id", "year", "source", "source_ref", "batch_id", "recorded_at"}
+    provenance |= {"recorded_by", "is_synthetic"}
+    assert columns - provenance == set(panel_fields())
+
+
+def test_view_panel_current_agrees_with_repository(container: Container) -> None:
+    firm = _firm(container)
+    with unit_of_work(container.sessions) as s:
+        panel_repo.append_values(
+            s,
+            [
+                PanelValue(firm, 2025, "employees", Decimal(40)),
+                PanelValue(firm, 2025, "rd_expense", Decimal("5.5")),
+            ],
+            source="tax",
+        )
+        panel_repo.append_values(s, [PanelValue(firm, 2025, "employees", Decimal(42))], source="statistics")
+    with container.engine.connect() as conn:
+        row = conn.execute(
+            sa.text(
+                "SELECT employees, rd_expense, sales_revenue FROM panel_current WHERE enterprise_id = :f"
+            ),
+            {"f": firm},
+        ).one()
+        frame = panel_repo.current_panel_frame(conn, years=[2025])
+    assert tuple(row) == (4200, 550, None)
+    assert frame.filter(frame["enterprise_id"] == firm).select("employees", "rd_expense").row(0) == (
+        4200,
+        550,
+    )

@@ -15,14 +15,26 @@ from innopoints.adapters.analytics.sample_panel import generate
 
 def _cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
     env = os.environ | {"INNOPOINTS_DATA_DIR": str(data_dir), "INNOPOINTS_DATABASE_URL": ""}
-    return subprocess.run([sys.executable, "-m", "innopoints", *args], capture_output=True, text=True, env=env, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "innopoints", *args], capture_output=True, text=True, env=env, check=False
+    )
 
 
 def test_panel_round_writes_one_row_per_firm(tmp_path: Path) -> None:
     generate(400, year=2025, seed=2).write(tmp_path / "panel")
     out = tmp_path / "points.parquet"
     assert _cli("init", data_dir=tmp_path).returncode == 0
-    done = _cli("score", "--panel", str(tmp_path / "panel"), "--year", "2025", "--out", str(out), "--save", data_dir=tmp_path)
+    done = _cli(
+        "score",
+        "--panel",
+        str(tmp_path / "panel"),
+        "--year",
+        "2025",
+        "--out",
+        str(out),
+        "--save",
+        data_dir=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     assert "积分评价完成" in done.stdout and "批次 1" in done.stdout
     df = pl.read_parquet(out)
@@ -48,16 +60,37 @@ def test_user_mistakes_are_one_line(tmp_path: Path) -> None:
 
 def test_weight_proposals(tmp_path: Path) -> None:
     matrix = tmp_path / "m.yaml"
-    matrix.write_text(yaml.safe_dump({"items": ["tech", "growth", "aux"], "matrix": [[1, 3, 5], ["1/3", 1, 3], ["1/5", "1/3", 1]]}))
-    done = _cli("score", "weights", "--method", "ahp", "--matrix", str(matrix), "--total", "1000", data_dir=tmp_path)
+    matrix.write_text(
+        yaml.safe_dump(
+            {"items": ["tech", "growth", "aux"], "matrix": [[1, 3, 5], ["1/3", 1, 3], ["1/5", "1/3", 1]]}
+        )
+    )
+    done = _cli(
+        "score", "weights", "--method", "ahp", "--matrix", str(matrix), "--total", "1000", data_dir=tmp_path
+    )
     assert done.returncode == 0, done.stderr
     assert "CR =" in done.stdout and "tech" in done.stdout
     bad = tmp_path / "bad.yaml"
-    bad.write_text(yaml.safe_dump({"items": ["a", "b", "c"], "matrix": [[1, 9, "1/9"], ["1/9", 1, 9], [9, "1/9", 1]]}))
+    bad.write_text(
+        yaml.safe_dump({"items": ["a", "b", "c"], "matrix": [[1, 9, "1/9"], ["1/9", 1, 9], [9, "1/9", 1]]})
+    )
     refused = _cli("score", "weights", "--method", "ahp", "--matrix", str(bad), data_dir=tmp_path)
     assert refused.returncode == 2 and "CR" in refused.stderr
     generate(300, year=2025, seed=4).write(tmp_path / "panel")
-    ent = _cli("score", "weights", "--method", "entropy", "--panel", str(tmp_path / "panel"), "--year", "2025",
-               "--stage", "growth", "--total", "600", data_dir=tmp_path)
+    ent = _cli(
+        "score",
+        "weights",
+        "--method",
+        "entropy",
+        "--panel",
+        str(tmp_path / "panel"),
+        "--year",
+        "2025",
+        "--stage",
+        "growth",
+        "--total",
+        "600",
+        data_dir=tmp_path,
+    )
     assert ent.returncode == 0, ent.stderr
     assert "研发" in ent.stdout or "rd_expense_total" in ent.stdout

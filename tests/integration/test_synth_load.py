@@ -30,7 +30,7 @@ FLAGGED = (
     "tech_contract",
     "bank",
     "loan",
-    "indicator_revision",
+    "panel_revision",
 )
 
 
@@ -38,10 +38,7 @@ def test_small_city_loads_with_flags_and_counts(container: Container) -> None:
     city = generate_city(SynthConfig(seed=11, enterprises=500))
     ensure_empty(container.engine)
     counts = load_city(container.engine, city)
-    expected_cells = sum(
-        t.num_rows * (t.num_columns - 2) - sum(c.null_count for c in t.columns[2:]) for t in city.panel_years
-    )
-    assert counts["indicator_revision"] == expected_cells
+    assert counts["panel_revision"] == sum(t.num_rows for t in city.panel_years)  # one per firm-year
     with container.engine.connect() as conn:
         for table in FLAGGED:
             total = conn.execute(sa.text(f"SELECT COUNT(*) FROM {table}")).scalar_one()
@@ -49,7 +46,7 @@ def test_small_city_loads_with_flags_and_counts(container: Container) -> None:
             assert total == counts[table] and total == flagged and total > 0, table
         active = conn.execute(sa.text("SELECT COUNT(*) FROM enterprise WHERE exit_date IS NULL")).scalar_one()
         assert active == 500
-        sources = conn.execute(sa.text("SELECT DISTINCT source FROM indicator_revision")).scalars().all()
+        sources = conn.execute(sa.text("SELECT DISTINCT source FROM panel_revision")).scalars().all()
         assert sources == ["synthetic"]
         assert conn.execute(sa.text("SELECT COUNT(*) FROM pilot_base")).scalar_one() == 130
     # The current-value view and repositories read the loaded values back exactly.

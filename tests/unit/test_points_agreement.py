@@ -22,7 +22,9 @@ YEAR = 2025
 def round_2025() -> tuple[pl.DataFrame, pl.DataFrame, object]:
     rb = load_points()
     sample = generate(1500, year=YEAR, seed=11)
-    firms = build_firm_frame(rb, YEAR, sample.enterprises, sample.panel, sample.qualifications, sample.negatives)
+    firms = build_firm_frame(
+        rb, YEAR, sample.enterprises, sample.panel, sample.qualifications, sample.negatives
+    )
     results, reference = polars_engine.score(firms, rb, YEAR)
     return firms, results, reference
 
@@ -45,7 +47,10 @@ def test_single_firm_and_batch_agree_on_every_firm(round_2025) -> None:  # type:
         assert exp.bonus_points == row["bonus_points"] and exp.penalty_points == row["penalty_points"]
         for g in groups:
             assert exp.group_scores[g] == Decimal(row[f"g_{g}_centi"]) / 100
-        assert sum(t.contribution for t in exp.indicators).quantize(Decimal("0.01"), ROUND_HALF_UP) == exp.base_points
+        assert (
+            sum(t.contribution for t in exp.indicators).quantize(Decimal("0.01"), ROUND_HALF_UP)
+            == exp.base_points
+        )
         checked += 1
     assert checked == 1500
     # the sample exercises every branch the agreement relies on
@@ -73,11 +78,22 @@ def test_tech_sme_worked_example_from_the_official_rules() -> None:
     """国科发政〔2017〕115号 worked example: 50 staff, 12 科技人员, revenue 3,000万, R&D 180万, 4 Ⅱ类 → 86."""
     spec = load_points().ladder.tech_sme
     current = {
-        "employees": 5000, "sci_tech_staff": 1200, "sales_revenue": 30_000_000_00, "total_assets": 50_000_000_00,
-        "rd_expense": 1_800_000_00, "cost_expense_total": 25_000_000_00,
-        "ip_invention_granted": 0, "ip_plant_variety": 0, "ip_ic_layout": 0, "ip_other_class1": 0,
-        "ip_utility_model": 400, "ip_design": 0, "ip_software_copyright": 0,
-        "awards_national": 0, "rd_platforms_provincial": 0, "standards_led": 0,
+        "employees": 5000,
+        "sci_tech_staff": 1200,
+        "sales_revenue": 30_000_000_00,
+        "total_assets": 50_000_000_00,
+        "rd_expense": 1_800_000_00,
+        "cost_expense_total": 25_000_000_00,
+        "ip_invention_granted": 0,
+        "ip_plant_variety": 0,
+        "ip_ic_layout": 0,
+        "ip_other_class1": 0,
+        "ip_utility_model": 400,
+        "ip_design": 0,
+        "ip_software_copyright": 0,
+        "awards_national": 0,
+        "rd_platforms_provincial": 0,
+        "standards_led": 0,
     }
     firm = FirmInput("x", 2015, "robotics", current=current)
     result = evaluate_tech_sme(spec, firm)

@@ -15,7 +15,9 @@ from innopoints.registry.panel_fields import SCALE
 from innopoints.scoring.firm import FirmInput, sum_fields
 from innopoints.scoring.rulebook import load_points
 
-tech_sme = pytest.importorskip("innopoints.eligibility.tech_sme", reason="eligibility evaluators not installed")
+tech_sme = pytest.importorskip(
+    "innopoints.eligibility.tech_sme", reason="eligibility evaluators not installed"
+)
 
 
 def _units(v: int | None) -> Decimal | None:
@@ -49,7 +51,9 @@ def _inputs(firm: FirmInput) -> dict[str, object]:
 def test_batch_tech_sme_agrees_with_the_single_firm_evaluator() -> None:
     rb = load_points()
     sample = generate(600, year=2025, seed=21)
-    firms = build_firm_frame(rb, 2025, sample.enterprises, sample.panel, sample.qualifications, sample.negatives)
+    firms = build_firm_frame(
+        rb, 2025, sample.enterprises, sample.panel, sample.qualifications, sample.negatives
+    )
     results, _ = polars_engine.score(firms, rb, 2025)
     batch = {r["uscc"]: (r["tech_sme_qualified"], r["tech_sme_score"]) for r in results.iter_rows(named=True)}
     decided = refined = 0

@@ -52,15 +52,24 @@ def test_weights_that_do_not_sum_to_their_total_name_file_and_key(copy: Path) ->
 
 
 def test_group_totals_must_sum_to_the_stage_total(copy: Path) -> None:
-    _edit(copy, "weights.yaml", "      auxiliary:\n        total: 150\n        weights: {qualifications: 60",
-          "      auxiliary:\n        total: 160\n        weights: {qualifications: 70")
+    _edit(
+        copy,
+        "weights.yaml",
+        "      auxiliary:\n        total: 150\n        weights: {qualifications: 60",
+        "      auxiliary:\n        total: 160\n        weights: {qualifications: 70",
+    )
     with pytest.raises(RulebookError) as err:
         load_points_dir(copy)
     assert "stages.startup" in err.value.message and "1010" in err.value.message
 
 
 def test_unknown_key_is_rejected_with_file_and_key(copy: Path) -> None:
-    _edit(copy, "indicators.yaml", "    kind: ratio\n    fields: [rd_expense]", "    kind: ratio\n    feilds: [x]\n    fields: [rd_expense]")
+    _edit(
+        copy,
+        "indicators.yaml",
+        "    kind: ratio\n    fields: [rd_expense]",
+        "    kind: ratio\n    feilds: [x]\n    fields: [rd_expense]",
+    )
     with pytest.raises(RulebookError) as err:
         load_points_dir(copy)
     assert "indicators.yaml" in err.value.message and "feilds" in err.value.message
@@ -82,14 +91,25 @@ def test_missing_weight_for_an_indicator_is_named(copy: Path) -> None:
 
 def test_hash_follows_content_not_layout(copy: Path) -> None:
     base = load_points_dir(copy).version_hash
-    (copy / "weights.yaml").write_text((copy / "weights.yaml").read_text("utf-8") + "\n# a comment\n", "utf-8")
+    (copy / "weights.yaml").write_text(
+        (copy / "weights.yaml").read_text("utf-8") + "\n# a comment\n", "utf-8"
+    )
     assert load_points_dir(copy).version_hash == base
-    _edit(copy, "weights.yaml", "rd_expense_total: 70, rd_expense_growth: 50,", "rd_expense_total: 60, rd_expense_growth: 60,")
+    _edit(
+        copy,
+        "weights.yaml",
+        "rd_expense_total: 70, rd_expense_growth: 50,",
+        "rd_expense_total: 60, rd_expense_growth: 60,",
+    )
     assert load_points_dir(copy).version_hash != base
 
 
 def test_log_interpolation_is_refused_for_ratios(copy: Path) -> None:
-    _edit(copy, "indicators.yaml", "    denominator: [operating_revenue]\n    unit: \"%\"\n  - id: rd_staff_share",
-          "    denominator: [operating_revenue]\n    unit: \"%\"\n    interpolate: log\n  - id: rd_staff_share")
+    _edit(
+        copy,
+        "indicators.yaml",
+        '    denominator: [operating_revenue]\n    unit: "%"\n  - id: rd_staff_share',
+        '    denominator: [operating_revenue]\n    unit: "%"\n    interpolate: log\n  - id: rd_staff_share',
+    )
     with pytest.raises(RulebookError, match="interpolate"):
         load_points_dir(copy)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from innopoints.errors import UserError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 class EngineName(StrEnum):
@@ -20,7 +24,7 @@ class WeightMethod(StrEnum):
     entropy = "entropy"
 
 
-def _console():  # type: ignore[no-untyped-def]
+def _console() -> Console:
     from rich.console import Console
 
     return Console()
@@ -29,6 +33,8 @@ def _console():  # type: ignore[no-untyped-def]
 def _run_round(year: int, panel: Path | None, out: Path | None, engine: EngineName, save: bool) -> None:
     import dataclasses
     import time
+
+    import polars as pl
 
     from innopoints.bootstrap import default_container
     from innopoints.scoring import service
@@ -42,7 +48,9 @@ def _run_round(year: int, panel: Path | None, out: Path | None, engine: EngineNa
         if out is not None:
             service.write_outcome(outcome, out)
         if save:
-            rid = service.store_panel_round(container.sessions, container.settings.region, outcome, panel, rb, engine.value)
+            rid = service.store_panel_round(
+                container.sessions, container.settings.region, outcome, panel, rb, engine.value
+            )
             outcome = dataclasses.replace(outcome, round_id=rid)
     else:
         if out is not None and out.suffix != ".parquet":
@@ -54,12 +62,13 @@ def _run_round(year: int, panel: Path | None, out: Path | None, engine: EngineNa
             service.write_outcome(outcome, out)
     took = time.perf_counter() - started
     res = outcome.results
+    median = float(res["points_centi"].cast(pl.Float64).median() or 0.0) / 100  # type: ignore[arg-type]
     tops = {x.id: int(res[x.id].sum()) for x in rb.peer_groups.lists}
     _console().print(
         f"积分评价完成 (round done): {year} 年, 企业 {outcome.firms:,} 家, 引擎 {engine.value}, "
         f"批次 {outcome.round_id if outcome.round_id is not None else '未入库 (not stored)'}, 用时 {took:.2f} 秒\n"
         f"规则版本 (rulebook) {outcome.rulebook_hash[:16]}…, 输入 (input) sha256 {outcome.input_sha256[:16]}…\n"
-        f"积分中位数 (median points) {res['points'].median():.2f} 分, 榜单 (lists) "
+        f"积分中位数 (median points) {median:.2f} 分, 榜单 (lists) "
         + ", ".join(f"{k} {v:,} 家" for k, v in tops.items())
         + (f"\n结果已写出 (written): {out}" if out is not None else ""),
         highlight=False,
@@ -104,7 +113,8 @@ def register(app: typer.Typer) -> None:
         con = _console()
         con.print(
             f"批次 {d.from_round} → {d.to_round}: 共同企业 {d.movers.height:,} 家, 新进 (entries) {d.entries.height:,}, "
-            f"退出 (exits) {d.exits.height:,}" + ("；注意：两批次积分规则版本不同 (rulebook changed)" if d.rulebook_changed else ""),
+            f"退出 (exits) {d.exits.height:,}"
+            + ("；注意：两批次积分规则版本不同 (rulebook changed)" if d.rulebook_changed else ""),
             highlight=False,
         )
         for title, frame in (("上升 (up)", d.up(top)), ("下降 (down)", d.down(top))):

@@ -18,6 +18,11 @@ def _fmt(value: Decimal | None, unit: str) -> str:
     return f"{value.quantize(Decimal('0.01'))} {unit}"
 
 
+def _bound(value: Decimal | None, unit: str) -> str:
+    """A reference quantile; None means the value lies outside the reference (below or above)."""
+    return "—" if value is None else _fmt(value, unit)
+
+
 def render_explanation(con: Console, exp: Explanation) -> None:
     con.print(
         f"{exp.uscc} {exp.year} 年: {exp.points} 分 (points); 阶段 {exp.stage_name_zh} ({exp.stage}); "
@@ -30,9 +35,19 @@ def render_explanation(con: Console, exp: Explanation) -> None:
     for col in ("指标", "取值", "参照分位 (下, 上)", "百分位", "权重 (分)", "贡献 (分)"):
         table.add_column(col)
     for t in exp.indicators:
-        ref = f"{_fmt(t.reference_low, t.unit)} ~ {_fmt(t.reference_high, t.unit)}" if t.quantile_position is not None else "—"
-        table.add_row(t.name_zh, _fmt(t.raw_value, t.unit), ref, f"{t.percentile * 100:.4f}%", str(t.weight),
-                      f"{t.contribution.quantize(Decimal('0.0001'))}")
+        ref = (
+            f"{_bound(t.reference_low, t.unit)} ~ {_bound(t.reference_high, t.unit)}"
+            if t.quantile_position is not None
+            else "—"
+        )
+        table.add_row(
+            t.name_zh,
+            _fmt(t.raw_value, t.unit),
+            ref,
+            f"{t.percentile * 100:.4f}%",
+            str(t.weight),
+            f"{t.contribution.quantize(Decimal('0.0001'))}",
+        )
     con.print(table)
     groups = ", ".join(f"{g} {v} 分" for g, v in exp.group_scores.items())
     con.print(f"一级指标 (groups): {groups}; 加权积分 (base) {exp.base_points} 分", highlight=False)
@@ -43,8 +58,15 @@ def render_explanation(con: Console, exp: Explanation) -> None:
     con.print(f"规则版本 (rulebook) {exp.rulebook_hash[:16]}…", highlight=False)
 
 
-def propose_weights(con: Console, method: str, matrix: Path | None, total: str, panel: Path | None,
-                    year: int | None, stage: str | None) -> None:
+def propose_weights(
+    con: Console,
+    method: str,
+    matrix: Path | None,
+    total: str,
+    panel: Path | None,
+    year: int | None,
+    stage: str | None,
+) -> None:
     from innopoints.scoring import weights as w
 
     try:
@@ -63,8 +85,11 @@ def propose_weights(con: Console, method: str, matrix: Path | None, total: str, 
             raise UserError(f"无法读取判断矩阵 {matrix} (needs keys items and matrix): {exc}") from exc
         res = w.ahp(items, rows)
         shares = dict(zip(res.items, res.weights, strict=True))
-        con.print(f"AHP: λmax = {res.lambda_max:.4f}, CI = {res.consistency_index:.4f}, RI = {res.random_index}, "
-                  f"CR = {res.consistency_ratio:.4f} (< 0.1 通过)", highlight=False)
+        con.print(
+            f"AHP: λmax = {res.lambda_max:.4f}, CI = {res.consistency_index:.4f}, RI = {res.random_index}, "
+            f"CR = {res.consistency_ratio:.4f} (< 0.1 通过)",
+            highlight=False,
+        )
     else:
         if panel is None or year is None:
             raise UserError("--method entropy 需要 --panel 和 --year")

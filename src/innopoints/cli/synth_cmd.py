@@ -105,6 +105,6 @@ def _to_database(config: object, if_empty: bool) -> None:
     url = container.engine.url.render_as_string(hide_password=True)
     console.print(
         f"合成城市已载入 (loaded) {url}: 企业 {counts['enterprise']:,} 家 (2025年在册 {city.enterprises_active_2025:,}), "
-        f"指标修订 {counts['indicator_revision']:,} 条, 技术合同 {counts.get('tech_contract', 0):,} 份, "
+        f"指标修订 {counts['panel_revision']:,} 条（每企业每年一条）, 技术合同 {counts.get('tech_contract', 0):,} 份, "
         f"种子 seed={city.seed}, 用时 {time.perf_counter() - started:.1f} 秒"
     )

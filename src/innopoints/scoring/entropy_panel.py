@@ -28,5 +28,8 @@ def entropy_shares(panel: Path, year: int, stage: str | None, region: str = "she
         df = df.filter(pl.col("stage") == stage)
     if df.height < 2:
         raise UserError("企业太少，无法计算熵权 (fewer than two firms)")
-    cols = {ind.id: df[c.value_col(ind.id)].cast(pl.Float64).fill_null(np.nan).to_numpy() for ind in rb.indicator_list}
+    cols = {
+        ind.id: df[c.value_col(ind.id)].cast(pl.Float64).fill_null(np.nan).to_numpy()
+        for ind in rb.indicator_list
+    }
     return entropy_weights(cols)

@@ -82,7 +82,7 @@ def _bonus(rb: PointsRulebook, firm: FirmInput) -> tuple[list[Adjustment], int]:
 
 def _penalties(rb: PointsRulebook, firm: FirmInput) -> tuple[list[Adjustment], int]:
     listed = {p.kind: p for p in rb.adjustments.penalties}
-    items = []
+    items: list[Adjustment] = []
     for kind, count in sorted(firm.negatives.items()):
         spec = listed.get(kind)
         pts = spec.points if spec else rb.adjustments.unlisted_deduction

@@ -24,7 +24,9 @@ def explain_in_round(container: Container, round_id: int, uscc: str) -> Explanat
         reference = repo.load_reference(session, rnd)
         year, kind, snapshot, round_hash = rnd.year, rnd.input_kind, rnd.snapshot_path, rnd.rulebook_hash
     if round_hash != rb.version_hash:
-        raise UserError(f"批次 {round_id} 的积分规则版本与当前不同 (round rulebook {round_hash[:12]} ≠ {rb.version_hash[:12]})")
+        raise UserError(
+            f"批次 {round_id} 的积分规则版本与当前不同 (round rulebook {round_hash[:12]} ≠ {rb.version_hash[:12]})"
+        )
     if not snapshot or not Path(snapshot).exists():
         raise UserError(f"批次 {round_id} 的输入快照不存在 (input snapshot missing): {snapshot}")
     if kind == "database":
@@ -32,7 +34,9 @@ def explain_in_round(container: Container, round_id: int, uscc: str) -> Explanat
     else:
         src = read_panel(Path(snapshot), year, rb.panel_fields_used())
         ent = src.enterprises.filter(pl.col("uscc") == uscc)
-        frame = build_firm_frame(rb, year, ent, src.panel.filter(pl.col("uscc") == uscc), src.qualifications, src.negatives)
+        frame = build_firm_frame(
+            rb, year, ent, src.panel.filter(pl.col("uscc") == uscc), src.qualifications, src.negatives
+        )
     if frame.height == 0:
         raise NotFound(f"批次 {round_id} 中没有企业 {uscc} (firm not in the round)")
     return explain(rb, reference, firm_inputs(frame.select(c.input_columns(rb)), rb)[0], year)

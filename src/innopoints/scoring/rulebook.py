@@ -26,7 +26,7 @@ from innopoints.scoring.schema import (
     WeightsFile,
 )
 
-FILES = {
+FILES: dict[str, type[BaseModel]] = {
     "indicators.yaml": IndicatorFile,
     "weights.yaml": WeightsFile,
     "stages.yaml": StagesFile,

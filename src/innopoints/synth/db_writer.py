@@ -35,22 +35,20 @@ CHUNK = 250_000
 Advance = Callable[[str, int], None]
 
 
-def panel_long(city: City) -> pl.DataFrame:
-    """Wide panel years -> one row per enterprise, year and field that has a value, sorted by the
-    index key so the B-tree grows at its right edge."""
+def panel_wide(city: City) -> pl.DataFrame:
+    """The panel years as ``panel_revision`` rows: one revision per enterprise and year carrying
+    every field the firm reported, sorted by the index key so the B-tree grows at its right edge."""
     ids = city.enterprises.select("uscc", enterprise_id="id")
     frames = []
     for table in city.panel_years:
         wide = pl.from_arrow(table)
         assert isinstance(wide, pl.DataFrame)
-        wide = wide.join(ids, on="uscc", how="left").drop("uscc")
-        long = wide.unpivot(
-            index=["enterprise_id", "year"], variable_name="indicator", value_name="value_centi"
-        )
-        frames.append(long.drop_nulls("value_centi"))
+        frames.append(wide.join(ids, on="uscc", how="left").drop("uscc"))
     if not frames:
         return pl.DataFrame()
-    return pl.concat(frames).sort("enterprise_id", "year", "indicator")
+    panel = pl.concat(frames, how="diagonal_relaxed")
+    fields = [c for c in panel.columns if c not in ("enterprise_id", "year")]
+    return panel.select("enterprise_id", "year", *fields).sort("enterprise_id", "year")
 
 
 def city_tables(city: City, recorded_at: datetime) -> dict[str, pl.DataFrame]:
@@ -61,7 +59,7 @@ def city_tables(city: City, recorded_at: datetime) -> dict[str, pl.DataFrame]:
         **city.tables,
     }
     out = {name: tables[name] for name in TABLE_ORDER if name in tables}
-    out["indicator_revision"] = panel_long(city)
+    out["panel_revision"] = panel_wide(city)
     return out
 
 
@@ -77,7 +75,7 @@ def revision_constants(city: City, recorded_at: datetime) -> dict[str, object]:
 
 
 def ensure_empty(engine: sa.Engine) -> None:
-    names = (*TABLE_ORDER, "indicator_revision")
+    names = (*TABLE_ORDER, "panel_revision")
     with engine.connect() as conn:
         busy = [t for t in names if conn.execute(sa.text(f"SELECT EXISTS (SELECT 1 FROM {t})")).scalar()]
     if busy:
@@ -138,7 +136,7 @@ def _sqlite(
     cur.execute("BEGIN")
     for name, df in tables.items():
         ready = _sqlite_ready(df)
-        fixed = constants if name == "indicator_revision" else {}
+        fixed = constants if name == "panel_revision" else {}
         columns = [*df.columns, *fixed]
         marks = ["?"] * df.width + [_sqlite_literal(v) for v in fixed.values()]
         sql = f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join(marks)})"
@@ -155,7 +153,7 @@ def _postgres(
     for name, frame in tables.items():
         df = (
             frame.with_columns(**{k: pl.lit(v) for k, v in constants.items()})
-            if name == "indicator_revision"
+            if name == "panel_revision"
             else frame
         )
         ready = df.with_columns(

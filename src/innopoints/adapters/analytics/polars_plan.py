@@ -5,6 +5,8 @@ Same declarations and operation order as scoring/firm.py, scoring/tech_sme.py an
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
 from innopoints.adapters.analytics import columns as c
@@ -58,21 +60,21 @@ def _stage_match(stage: Stage, year: int) -> pl.Expr:
 
 def stage_expr(rb: PointsRulebook, year: int) -> pl.Expr:
     stages = rb.stages.stages
-    chain = pl.when(_stage_match(stages[0], year)).then(pl.lit(stages[0].id))
+    chain: Any = pl.when(_stage_match(stages[0], year)).then(pl.lit(stages[0].id))
     for stage in stages[1:-1]:
         chain = chain.when(_stage_match(stage, year)).then(pl.lit(stage.id))
     return chain.otherwise(pl.lit(stages[-1].id)).alias("stage")
 
 
 def _ratio_band(num: pl.Expr, den: pl.Expr, bands: list[Band]) -> pl.Expr:
-    chain = pl.when(den <= 0).then(pl.lit(0))
+    chain: Any = pl.when(den <= 0).then(pl.lit(0))
     for band in bands:
         chain = chain.when(num * 10000 >= den * percent_scaled(band.min)).then(pl.lit(band.points))
     return chain.otherwise(pl.lit(0))
 
 
 def _count_band(count: pl.Expr, bands: list[Band]) -> pl.Expr:
-    chain = pl.when(pl.lit(False)).then(pl.lit(0))
+    chain: Any = pl.when(pl.lit(False)).then(pl.lit(0))
     for band in bands:
         chain = chain.when(count >= int(band.min * SCALE)).then(pl.lit(band.points))
     return chain.otherwise(pl.lit(0))
@@ -102,7 +104,9 @@ def tech_sme_exprs(rb: PointsRulebook) -> list[pl.Expr]:
         .otherwise(_count_band(c2, spec.class2_bands))
     )
     score = (staff + rd + ip).alias("tech_sme_score")
-    blocking = [c.neg(k) for k in spec.blocking_negative_kinds] + ([c.UNLISTED] if spec.unlisted_blocks else [])
+    blocking = [c.neg(k) for k in spec.blocking_negative_kinds] + (
+        [c.UNLISTED] if spec.unlisted_blocks else []
+    )
     blocked = pl.sum_horizontal([pl.col(x) for x in blocking]) > 0
     basic = (
         pl.col("mainland_resident")
@@ -122,7 +126,7 @@ def tech_sme_exprs(rb: PointsRulebook) -> list[pl.Expr]:
 
 def ladder_expr(rb: PointsRulebook) -> pl.Expr:
     rungs = rb.ladder.ladder
-    chain: pl.Then | pl.ChainedThen | None = None
+    chain: Any = None
     for rung in rungs:
         held = pl.col(c.qual(rung.qualification))
         if rung.or_tech_sme_qualified:
@@ -149,7 +153,7 @@ def adjustment_exprs(rb: PointsRulebook) -> list[pl.Expr]:
 
 def _weight_by_stage(rb: PointsRulebook, ind: Indicator) -> pl.Expr:
     stages = rb.stage_ids
-    chain = pl.when(pl.col("stage") == stages[0]).then(pl.lit(int(rb.weight(stages[0], ind) * 10)))
+    chain: Any = pl.when(pl.col("stage") == stages[0]).then(pl.lit(int(rb.weight(stages[0], ind) * 10)))
     for s in stages[1:]:
         chain = chain.when(pl.col("stage") == s).then(pl.lit(int(rb.weight(s, ind) * 10)))
     return chain.otherwise(pl.lit(0)).cast(pl.Int64)

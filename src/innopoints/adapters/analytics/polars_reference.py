@@ -26,9 +26,9 @@ from innopoints.scoring.rulebook import PointsRulebook
 
 def levels(rb: PointsRulebook) -> list[list[str]]:
     pg = rb.peer_groups
-    out = [list(pg.key)]
+    out: list[list[str]] = [[str(x) for x in pg.key]]
     if pg.fallback and pg.fallback != pg.key:
-        out.append(list(pg.fallback))
+        out.append([str(x) for x in pg.fallback])
     out.append([])
     return out
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from innopoints.region import load_region
 from innopoints.registry.panel_fields import SCALE, panel_fields
 from innopoints.registry.uscc import build
-from innopoints.region import load_region
 
 QUAL_KINDS = ("tech_sme", "high_tech_enterprise", "eaglet", "gazelle", "seed_unicorn", "unicorn")
 NEG_KINDS = ("abnormal_operation_list", "major_safety_accident", "research_misconduct", "tax_arrears")

@@ -25,15 +25,20 @@ from innopoints.scoring.rulebook import PointsRulebook
 def session() -> SparkSession:
     """A SparkSession: INNOPOINTS_SPARK_MASTER (default local[2]) with settings for a small machine."""
     master = os.environ.get("INNOPOINTS_SPARK_MASTER", "local[2]")
-    return (
+    spark = (
         SparkSession.builder.master(master)
         .appName("innopoints-scoring")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", os.environ.get("INNOPOINTS_SPARK_SHUFFLE_PARTITIONS", "4"))
         .config("spark.driver.memory", os.environ.get("INNOPOINTS_SPARK_DRIVER_MEMORY", "2g"))
         .config("spark.sql.session.timeZone", "UTC")
+        # the plan has hundreds of generated columns: fused whole-stage code exceeds the JVM's 64 KB method
+        # limit and Spark would try, fail and fall back on every stage; expression codegen still applies
+        .config("spark.sql.codegen.wholeStage", "false")
         .getOrCreate()
     )
+    spark.sparkContext.setLogLevel(os.environ.get("INNOPOINTS_SPARK_LOG_LEVEL", "ERROR"))
+    return spark
 
 
 def features(df: DataFrame, rb: PointsRulebook, year: int) -> DataFrame:

@@ -104,7 +104,9 @@ def tech_sme_exprs(rb: PointsRulebook) -> list[Column]:
         .otherwise(_count_band(c2, spec.class2_bands))
     )
     score = staff + rd + ip
-    blocking = [c.neg(k) for k in spec.blocking_negative_kinds] + ([c.UNLISTED] if spec.unlisted_blocks else [])
+    blocking = [c.neg(k) for k in spec.blocking_negative_kinds] + (
+        [c.UNLISTED] if spec.unlisted_blocks else []
+    )
     blocked = reduce(lambda a, b: a + b, [F.col(x) for x in blocking]) > 0
     basic = (
         F.col("mainland_resident")

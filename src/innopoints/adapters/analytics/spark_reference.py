@@ -99,10 +99,6 @@ def build_reference(
     return ref
 
 
-def _array_literal(values: FloatArray) -> Column:
-    return F.array(*[F.lit(float(v)) for v in values])
-
-
 class _Lookup:
     """Per-indicator literal array of the frozen quantiles of every peer group, indexed by ``_gidx``."""
 

@@ -11,10 +11,10 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from innopoints.adapters.db import panel_repo
-from innopoints.adapters.db.tables import Enterprise, IndicatorRevision, NegativeRecord, Qualification
+from innopoints.adapters.db.tables import Enterprise, NegativeRecord, Qualification, panel_revision
 from innopoints.region import Region
 from innopoints.registry.directory import (
     QUALIFICATION_KINDS,
@@ -32,7 +32,7 @@ from innopoints.registry.directory import (
     qualification_label,
 )
 from innopoints.registry.panel import Revision
-from innopoints.registry.panel_fields import from_scaled
+from innopoints.registry.panel_fields import from_scaled, to_scaled
 
 E = Enterprise
 
@@ -48,11 +48,12 @@ def _valid_qualification(as_of: date) -> sa.ColumnElement[bool]:
 
 def _current_value(indicator: str, year: int | None) -> sa.ScalarSelect[Any]:
     """Correlated lookup of one firm's current value: an index seek on the revision key."""
-    r = aliased(IndicatorRevision)
+    r = panel_revision.alias()
+    value = r.c[indicator]
     return (
-        sa.select(r.value_centi)
-        .where(r.enterprise_id == E.id, r.year == (year or 0), r.indicator == indicator)
-        .order_by(r.id.desc())
+        sa.select(value)
+        .where(r.c.enterprise_id == E.id, r.c.year == (year or 0), value.is_not(None))
+        .order_by(r.c.id.desc())
         .limit(1)
         .correlate(E)
         .scalar_subquery()
@@ -236,17 +237,10 @@ def iter_ids(
 
 def year_values(session: Session, enterprise_ids: Iterable[int], year: int) -> dict[int, dict[str, int]]:
     """Current stored values (integer hundredths) of one year for the given firms: {firm: {field: value}}."""
-    r = IndicatorRevision
     out: dict[int, dict[str, int]] = {}
-    ids = list(enterprise_ids)
-    for start in range(0, len(ids), 500):
-        stmt = (
-            sa.select(r.enterprise_id, r.indicator, r.value_centi)
-            .where(r.enterprise_id.in_(ids[start : start + 500]), r.year == year)
-            .order_by(r.id)
-        )
-        for firm, indicator, value in session.execute(stmt):
-            out.setdefault(firm, {})[indicator] = value  # later revisions overwrite earlier ones
+    for (firm, _year, indicator), rev in panel_repo.current_values(session, enterprise_ids).items():
+        if _year == year:
+            out.setdefault(firm, {})[indicator] = to_scaled(rev.value)
     return out
 
 
@@ -269,8 +263,7 @@ def detail(session: Session, region: Region, uscc: str, *, as_of: date) -> Enter
         .where(NegativeRecord.enterprise_id == firm.id)
         .order_by(NegativeRecord.occurred_on, NegativeRecord.id)
     ).scalars()
-    # The full history (index seek on the revision key) also yields the current values: the
-    # ``indicator_current`` view would aggregate the whole revision table first.
+    # The full history (index seek on the revision key) also yields the current values.
     panel = build_panel(panel_repo.history(session, firm.id))
     valid = _qualifications_of(session, [firm.id], as_of).get(firm.id, [])
     latest = max(panel.years) if panel.years else None
@@ -309,11 +302,11 @@ def revisions(
 
 def latest_panel_year(session: Session) -> int | None:
     """The most recent panel year: one index seek per firm instead of scanning every revision."""
-    r = aliased(IndicatorRevision)
+    r = panel_revision.alias()
     per_firm = (
-        sa.select(r.year)
-        .where(r.enterprise_id == E.id)
-        .order_by(r.year.desc())
+        sa.select(r.c.year)
+        .where(r.c.enterprise_id == E.id)
+        .order_by(r.c.year.desc())
         .limit(1)
         .correlate(E)
         .scalar_subquery()

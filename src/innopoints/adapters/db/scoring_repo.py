@@ -11,21 +11,22 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from innopoints.adapters.db.panel_repo import current_panel_frame
 from innopoints.adapters.db.scoring_tables import ScoringReference, ScoringResult, ScoringRound
-from innopoints.adapters.db.tables import Enterprise, IndicatorRevision, NegativeRecord, Qualification
+from innopoints.adapters.db.tables import Enterprise, NegativeRecord, Qualification
 from innopoints.errors import NotFound
 from innopoints.scoring.reference import Reference
 
 LIST_COLUMNS = ("top5", "top10", "top20")
 
 
-def _frame(session: Session, query: sa.Select[Any], schema: dict[str, Any]) -> pl.DataFrame:
+def _frame(session: Session, query: Any, schema: dict[str, Any]) -> pl.DataFrame:
     rows = session.execute(query).all()
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 def read_inputs(session: Session, year: int, fields: list[str]) -> dict[str, pl.DataFrame]:
-    """Enterprises, the WIDE panel (current value = latest revision per key, years year−1 and year),
+    """Enterprises, the WIDE panel (current values from ``panel_revision``, years year−1 and year),
     qualifications and negative records, as Polars frames keyed by uscc."""
     ent = _frame(
         session,
@@ -46,21 +47,8 @@ def read_inputs(session: Session, year: int, fields: list[str]) -> dict[str, pl.
             "mainland_resident": pl.Boolean,
         },
     )
-    rev = IndicatorRevision
-    long = _frame(
-        session,
-        sa.select(rev.id, rev.enterprise_id, rev.year, rev.indicator, rev.value_centi).where(
-            rev.year.in_([year - 1, year]), rev.indicator.in_(fields)
-        ),
-        {"rid": pl.Int64, "id": pl.Int64, "year": pl.Int32, "indicator": pl.String, "value": pl.Int64},
-    )
-    latest = long.sort("rid").group_by("id", "year", "indicator").agg(pl.col("value").last())
-    wide = (
-        latest.pivot("indicator", index=["id", "year"], values="value")
-        if latest.height
-        else pl.DataFrame(schema={"id": pl.Int64, "year": pl.Int32})
-    )
-    panel = wide.join(ent.select("id", "uscc"), on="id").drop("id")
+    wide = current_panel_frame(session.connection(), years=[year - 1, year], fields=fields)
+    panel = wide.rename({"enterprise_id": "id"}).join(ent.select("id", "uscc"), on="id").drop("id")
     q = Qualification
     quals = _frame(
         session,
@@ -120,9 +108,10 @@ def load_reference(session: Session, rnd: ScoringRound) -> Reference:
 
 
 def save_results(session: Session, round_id: int, results: pl.DataFrame, group_ids: list[str]) -> None:
+    """Bulk insert of one row per firm (driver-level executemany)."""
     from innopoints.adapters.analytics.columns import group_col
+    from innopoints.adapters.db.bulk import insert_many
 
-    groups = results.select([pl.col(group_col(g)) for g in group_ids]).rows()
     cols = [
         "uscc",
         "stage",
@@ -140,14 +129,18 @@ def save_results(session: Session, round_id: int, results: pl.DataFrame, group_i
         "tech_sme_score",
         "tech_sme_qualified",
     ]
-    rows = []
-    for values, gs in zip(results.select(cols).rows(), groups, strict=True):
-        row = dict(zip(cols, values, strict=True))
-        row["round_id"] = round_id
-        row["group_scores_json"] = json.dumps(dict(zip(group_ids, gs, strict=True)))
-        rows.append(row)
-    for start in range(0, len(rows), 5000):
-        session.execute(sa.insert(ScoringResult), rows[start : start + 5000])
+    scores = pl.concat_str(
+        [pl.lit("{")]
+        + [
+            pl.concat_str(
+                [pl.lit(("" if i == 0 else ", ") + f'"{g}": '), pl.col(group_col(g)).cast(pl.String)]
+            )
+            for i, g in enumerate(group_ids)
+        ]
+        + [pl.lit("}")]
+    ).alias("group_scores_json")
+    frame = results.select(pl.lit(round_id).alias("round_id"), *cols, scores)
+    insert_many(session.connection(), ScoringResult.__table__, frame.columns, frame.iter_rows())  # type: ignore[arg-type]
 
 
 def get_round(session: Session, round_id: int) -> ScoringRound:

@@ -1,7 +1,7 @@
 """Table definitions. One Alembic history (adapters/migrations) creates them on SQLite and PostgreSQL.
 
 Conventions: money columns are integer fen (``*_fen``); panel values are integer hundredths
-(``value_centi``, see registry.panel_fields.SCALE); every synthetic row carries ``is_synthetic``.
+(see registry.panel_fields.SCALE); every synthetic row carries ``is_synthetic``.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Column,
     Date,
     DateTime,
     ForeignKey,
@@ -19,11 +20,14 @@ from sqlalchemy import (
     MetaData,
     SmallInteger,
     String,
+    Table,
     Text,
     UniqueConstraint,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from innopoints.registry.panel_fields import panel_fields
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -138,25 +142,27 @@ class QuarantinedRow(Base):
     errors_json: Mapped[str] = mapped_column(Text, nullable=False)
 
 
-class IndicatorRevision(Base):
-    """Append-only history of panel values. The current value is the latest revision
-    (view ``indicator_current``); nothing is updated in place or deleted."""
+# Panel values: one append-only row per (enterprise, year) and change. A revision carries only the
+# fields it changes (the others are NULL); the current value of a field is the one from the latest
+# revision that carries it (view ``panel_current``). Field columns follow registry/panel_fields.yaml
+# (a test keeps the two in step); values are integer hundredths (``value_centi``).
+PANEL_FIELD_CODES: tuple[str, ...] = tuple(panel_fields())
 
-    __tablename__ = "indicator_revision"
-
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), nullable=False)
-    year: Mapped[int] = mapped_column(SmallInteger, nullable=False)
-    indicator: Mapped[str] = mapped_column(String(48), nullable=False)
-    value_centi: Mapped[int] = mapped_column(BigInteger, nullable=False)
-    source: Mapped[str] = mapped_column(String(40), nullable=False)
-    source_ref: Mapped[str | None] = mapped_column(String(255))
-    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    recorded_by: Mapped[str | None] = mapped_column(String(80))
-    is_synthetic: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-
-    __table_args__ = (Index("ix_indicator_revision_key", "enterprise_id", "year", "indicator", "id"),)
+panel_revision = Table(
+    "panel_revision",
+    Base.metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("enterprise_id", ForeignKey("enterprise.id"), nullable=False),
+    Column("year", SmallInteger, nullable=False),
+    Column("source", String(40), nullable=False),
+    Column("source_ref", String(255)),
+    Column("batch_id", ForeignKey("import_batch.id"), index=True),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", String(80)),
+    Column("is_synthetic", Boolean, nullable=False, default=False),
+    *(Column(code, BigInteger) for code in PANEL_FIELD_CODES),
+    Index("ix_panel_revision_key", "enterprise_id", "year", "id"),
+)
 
 
 # --------------------------------------------------------------------------- transfer (成果转化)

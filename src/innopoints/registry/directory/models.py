@@ -134,7 +134,7 @@ def build_panel(revisions: Iterable[Revision]) -> Panel:
     """Group an enterprise's revisions (any order) into catalogue-ordered rows and year columns.
 
     The current value of a (year, field) is its revision with the highest id, matching the
-    ``indicator_current`` view.
+    ``panel_current`` view.
     """
     grouped: dict[tuple[str, int], list[Revision]] = {}
     for rev in sorted(revisions, key=lambda r: r.id):

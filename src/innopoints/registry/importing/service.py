@@ -46,8 +46,8 @@ IMPORT_SOURCES = (
     "self_reported",
     "import",
 )
-# Test hook: SIGKILL this process once that many revisions have been written (never in production).
-FAULT_KILL_ENV = "INNOPOINTS_IMPORT_FAULT_KILL_AFTER_VALUES"
+# Test hook: SIGKILL this process once that many revision rows have been written (never in production).
+FAULT_KILL_ENV = "INNOPOINTS_IMPORT_FAULT_KILL_AFTER_ROWS"
 
 
 def load(path: Path, *, display_name: str | None = None) -> tuple[RawTable, HeaderMapping]:
@@ -240,7 +240,7 @@ def _write(
             os.kill(os.getpid(), signal.SIGKILL)
 
     progress("write", 0, values.height)
-    result.values_changed = panel_repo.append_frame(
+    result.values_changed = panel_repo.append_wide(
         session,
         values,
         source=result.source,
@@ -283,31 +283,18 @@ def _attribute_changes(
 
 
 def _panel_values(good: pl.DataFrame, codes: tuple[str, ...], ids: dict[str, int]) -> pl.DataFrame:
-    if not codes or good.is_empty():
-        return pl.DataFrame(
-            schema={
-                "enterprise_id": pl.Int64,
-                "year": pl.Int64,
-                "indicator": pl.String,
-                "value_centi": pl.Int64,
-            }
-        )
+    """Accepted rows as a wide frame for ``panel_repo.append_wide`` (one row per firm and year)."""
     id_frame = pl.DataFrame(
         {"uscc": list(ids), "enterprise_id": list(ids.values())},
         schema={"uscc": pl.String, "enterprise_id": pl.Int64},
     )
+    if not codes or good.is_empty():
+        return pl.DataFrame(schema={"enterprise_id": pl.Int64, "year": pl.Int64})
     return (
-        good.select("uscc", pl.col("year").cast(pl.Int64), *codes)
+        good.select("uscc", pl.col("year").cast(pl.Int64), *(pl.col(c).cast(pl.Int64) for c in codes))
         .join(id_frame, on="uscc", how="inner")
-        .unpivot(
-            index=["enterprise_id", "year"],
-            on=list(codes),
-            variable_name="indicator",
-            value_name="value_centi",
-        )
-        .drop_nulls("value_centi")
-        .with_columns(pl.col("value_centi").cast(pl.Int64))
-        .sort(["enterprise_id", "year", "indicator"])
+        .select("enterprise_id", "year", *codes)
+        .sort(["enterprise_id", "year"])
     )
 
 

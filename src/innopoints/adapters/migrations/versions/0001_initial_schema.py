@@ -16,18 +16,83 @@ branch_labels = None
 depends_on = None
 
 
+# The current value of each field: the one from the latest revision that carries it.
 CURRENT_VIEW = """
-CREATE VIEW indicator_current AS
-SELECT r.id, r.enterprise_id, r.year, r.indicator, r.value_centi, r.source, r.source_ref,
-       r.batch_id, r.recorded_at, r.recorded_by, r.is_synthetic
-FROM indicator_revision r
-WHERE NOT EXISTS (
-    SELECT 1 FROM indicator_revision newer
-    WHERE newer.enterprise_id = r.enterprise_id
-      AND newer.year = r.year
-      AND newer.indicator = r.indicator
-      AND newer.id > r.id
-)
+CREATE VIEW panel_current AS
+SELECT k.enterprise_id, k.year,
+    (SELECT r.employees FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.employees IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS employees,
+    (SELECT r.sci_tech_staff FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.sci_tech_staff IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS sci_tech_staff,
+    (SELECT r.rd_staff FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.rd_staff IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS rd_staff,
+    (SELECT r.high_level_talents FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.high_level_talents IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS high_level_talents,
+    (SELECT r.sales_revenue FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.sales_revenue IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS sales_revenue,
+    (SELECT r.operating_revenue FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.operating_revenue IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS operating_revenue,
+    (SELECT r.total_income FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.total_income IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS total_income,
+    (SELECT r.high_tech_income FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.high_tech_income IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS high_tech_income,
+    (SELECT r.total_assets FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.total_assets IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS total_assets,
+    (SELECT r.total_liabilities FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.total_liabilities IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS total_liabilities,
+    (SELECT r.cost_expense_total FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.cost_expense_total IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS cost_expense_total,
+    (SELECT r.rd_expense FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.rd_expense IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS rd_expense,
+    (SELECT r.rd_expense_domestic FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.rd_expense_domestic IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS rd_expense_domestic,
+    (SELECT r.net_profit FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.net_profit IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS net_profit,
+    (SELECT r.tax_paid FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.tax_paid IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS tax_paid,
+    (SELECT r.equity_financing FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.equity_financing IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS equity_financing,
+    (SELECT r.venture_rounds FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.venture_rounds IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS venture_rounds,
+    (SELECT r.largest_venture_investment FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.largest_venture_investment IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS largest_venture_investment,
+    (SELECT r.valuation FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.valuation IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS valuation,
+    (SELECT r.ip_invention_granted FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.ip_invention_granted IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS ip_invention_granted,
+    (SELECT r.ip_invention_applied FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.ip_invention_applied IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS ip_invention_applied,
+    (SELECT r.ip_utility_model FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.ip_utility_model IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS ip_utility_model,
+    (SELECT r.ip_design FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.ip_design IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS ip_design,
+    (SELECT r.ip_software_copyright FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.ip_software_copyright IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS ip_software_copyright,
+    (SELECT r.ip_pct FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.ip_pct IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS ip_pct,
+    (SELECT r.ip_ic_layout FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.ip_ic_layout IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS ip_ic_layout,
+    (SELECT r.ip_plant_variety FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.ip_plant_variety IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS ip_plant_variety,
+    (SELECT r.ip_other_class1 FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.ip_other_class1 IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS ip_other_class1,
+    (SELECT r.conversions FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.conversions IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS conversions,
+    (SELECT r.tech_contract_turnover FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.tech_contract_turnover IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS tech_contract_turnover,
+    (SELECT r.awards_national FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.awards_national IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS awards_national,
+    (SELECT r.awards_provincial FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.awards_provincial IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS awards_provincial,
+    (SELECT r.standards_led FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.standards_led IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS standards_led,
+    (SELECT r.rd_platforms FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.rd_platforms IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS rd_platforms,
+    (SELECT r.rd_platforms_provincial FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.rd_platforms_provincial IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS rd_platforms_provincial,
+    (SELECT r.tech_projects FROM panel_revision r WHERE r.enterprise_id = k.enterprise_id AND r.year = k.year
+        AND r.tech_projects IS NOT NULL ORDER BY r.id DESC LIMIT 1) AS tech_projects
+FROM (SELECT DISTINCT enterprise_id, year FROM panel_revision) k
 """
 
 
@@ -198,31 +263,63 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_expert")),
     )
     op.create_table(
-        "indicator_revision",
+        "panel_revision",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("enterprise_id", sa.Integer(), nullable=False),
         sa.Column("year", sa.SmallInteger(), nullable=False),
-        sa.Column("indicator", sa.String(length=48), nullable=False),
-        sa.Column("value_centi", sa.BigInteger(), nullable=False),
         sa.Column("source", sa.String(length=40), nullable=False),
         sa.Column("source_ref", sa.String(length=255), nullable=True),
         sa.Column("batch_id", sa.Integer(), nullable=True),
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("recorded_by", sa.String(length=80), nullable=True),
         sa.Column("is_synthetic", sa.Boolean(), nullable=False),
+        sa.Column("employees", sa.BigInteger(), nullable=True),
+        sa.Column("sci_tech_staff", sa.BigInteger(), nullable=True),
+        sa.Column("rd_staff", sa.BigInteger(), nullable=True),
+        sa.Column("high_level_talents", sa.BigInteger(), nullable=True),
+        sa.Column("sales_revenue", sa.BigInteger(), nullable=True),
+        sa.Column("operating_revenue", sa.BigInteger(), nullable=True),
+        sa.Column("total_income", sa.BigInteger(), nullable=True),
+        sa.Column("high_tech_income", sa.BigInteger(), nullable=True),
+        sa.Column("total_assets", sa.BigInteger(), nullable=True),
+        sa.Column("total_liabilities", sa.BigInteger(), nullable=True),
+        sa.Column("cost_expense_total", sa.BigInteger(), nullable=True),
+        sa.Column("rd_expense", sa.BigInteger(), nullable=True),
+        sa.Column("rd_expense_domestic", sa.BigInteger(), nullable=True),
+        sa.Column("net_profit", sa.BigInteger(), nullable=True),
+        sa.Column("tax_paid", sa.BigInteger(), nullable=True),
+        sa.Column("equity_financing", sa.BigInteger(), nullable=True),
+        sa.Column("venture_rounds", sa.BigInteger(), nullable=True),
+        sa.Column("largest_venture_investment", sa.BigInteger(), nullable=True),
+        sa.Column("valuation", sa.BigInteger(), nullable=True),
+        sa.Column("ip_invention_granted", sa.BigInteger(), nullable=True),
+        sa.Column("ip_invention_applied", sa.BigInteger(), nullable=True),
+        sa.Column("ip_utility_model", sa.BigInteger(), nullable=True),
+        sa.Column("ip_design", sa.BigInteger(), nullable=True),
+        sa.Column("ip_software_copyright", sa.BigInteger(), nullable=True),
+        sa.Column("ip_pct", sa.BigInteger(), nullable=True),
+        sa.Column("ip_ic_layout", sa.BigInteger(), nullable=True),
+        sa.Column("ip_plant_variety", sa.BigInteger(), nullable=True),
+        sa.Column("ip_other_class1", sa.BigInteger(), nullable=True),
+        sa.Column("conversions", sa.BigInteger(), nullable=True),
+        sa.Column("tech_contract_turnover", sa.BigInteger(), nullable=True),
+        sa.Column("awards_national", sa.BigInteger(), nullable=True),
+        sa.Column("awards_provincial", sa.BigInteger(), nullable=True),
+        sa.Column("standards_led", sa.BigInteger(), nullable=True),
+        sa.Column("rd_platforms", sa.BigInteger(), nullable=True),
+        sa.Column("rd_platforms_provincial", sa.BigInteger(), nullable=True),
+        sa.Column("tech_projects", sa.BigInteger(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["batch_id"], ["import_batch.id"], name=op.f("fk_indicator_revision_batch_id_import_batch")
+            ["batch_id"], ["import_batch.id"], name=op.f("fk_panel_revision_batch_id_import_batch")
         ),
         sa.ForeignKeyConstraint(
-            ["enterprise_id"], ["enterprise.id"], name=op.f("fk_indicator_revision_enterprise_id_enterprise")
+            ["enterprise_id"], ["enterprise.id"], name=op.f("fk_panel_revision_enterprise_id_enterprise")
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_indicator_revision")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_panel_revision")),
     )
-    with op.batch_alter_table("indicator_revision", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_indicator_revision_batch_id"), ["batch_id"], unique=False)
-        batch_op.create_index(
-            "ix_indicator_revision_key", ["enterprise_id", "year", "indicator", "id"], unique=False
-        )
+    with op.batch_alter_table("panel_revision", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_panel_revision_batch_id"), ["batch_id"], unique=False)
+        batch_op.create_index("ix_panel_revision_key", ["enterprise_id", "year", "id"], unique=False)
 
     op.create_table(
         "loan",
@@ -398,7 +495,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DROP VIEW IF EXISTS indicator_current")
+    op.execute("DROP VIEW IF EXISTS panel_current")
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table("tech_contract", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_tech_contract_seller_institution_id"))
@@ -431,11 +528,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_loan_bank_id"))
 
     op.drop_table("loan")
-    with op.batch_alter_table("indicator_revision", schema=None) as batch_op:
-        batch_op.drop_index("ix_indicator_revision_key")
-        batch_op.drop_index(batch_op.f("ix_indicator_revision_batch_id"))
+    with op.batch_alter_table("panel_revision", schema=None) as batch_op:
+        batch_op.drop_index("ix_panel_revision_key")
+        batch_op.drop_index(batch_op.f("ix_panel_revision_batch_id"))
 
-    op.drop_table("indicator_revision")
+    op.drop_table("panel_revision")
     op.drop_table("expert")
     with op.batch_alter_table("demand", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_demand_enterprise_id"))
