@@ -119,7 +119,7 @@ def seed(container: Container, *, synthetic: bool = False) -> Seeded:
         s.add(
             NegativeRecord(
                 enterprise_id=script.id,
-                kind="abnormal_operation",
+                kind="abnormal_operation_list",
                 occurred_on=date(2023, 3, 9),
                 description="未按期公示年度报告",
                 source="market_regulation",

@@ -28,22 +28,13 @@ from typing import Any
 
 from innopoints.eligibility.common import add_years
 from innopoints.errors import UserError
+from innopoints.registry.negative_kinds import INCIDENT_KINDS, LISTING_KINDS, MISCONDUCT_KINDS
 
 CLASS1 = ("ip_invention_granted", "ip_plant_variety", "ip_ic_layout", "ip_other_class1")
 CLASS2 = ("ip_utility_model", "ip_design", "ip_software_copyright")
-# Negative record kinds (registry directory ids and synthetic-data ids).
-INCIDENTS = frozenset(
-    {
-        "major_safety_accident",
-        "major_quality_accident",
-        "environmental_violation",
-        "serious_environmental_violation",
-    }
-)
-MISCONDUCT = frozenset({"research_misconduct"})
-LISTINGS = frozenset(
-    {"abnormal_operation", "abnormal_operation_list", "serious_dishonesty", "serious_illegal_dishonest"}
-)
+INCIDENTS = INCIDENT_KINDS
+MISCONDUCT = MISCONDUCT_KINDS
+LISTINGS = LISTING_KINDS
 
 
 @dataclass(frozen=True)

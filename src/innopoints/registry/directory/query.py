@@ -12,6 +12,7 @@ import yaml
 
 from innopoints.errors import UserError
 from innopoints.region import Named, Region
+from innopoints.registry.negative_kinds import NEGATIVE_KINDS
 from innopoints.registry.uscc import is_valid
 
 # Qualification kinds (glossary ids) in ladder order; their Chinese names come from rulebook/glossary.yaml.
@@ -26,16 +27,6 @@ QUALIFICATION_KINDS: tuple[str, ...] = (
     "unicorn",
     "tech_leader",
 )
-
-# Negative records (负面记录) named by the official rules (tech SME and high-tech conditions).
-NEGATIVE_KINDS: dict[str, str] = {
-    "major_safety_accident": "重大安全事故",
-    "major_quality_accident": "重大质量事故",
-    "environmental_violation": "严重环境违法",
-    "research_misconduct": "科研严重失信",
-    "abnormal_operation": "经营异常名录",
-    "serious_dishonesty": "严重违法失信名单",
-}
 
 SortKey = Literal[
     "name",
