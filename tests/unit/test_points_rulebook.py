@@ -113,3 +113,11 @@ def test_log_interpolation_is_refused_for_ratios(copy: Path) -> None:
     )
     with pytest.raises(RulebookError, match="interpolate"):
         load_points_dir(copy)
+
+
+def test_penalty_kinds_use_the_platform_vocabulary() -> None:
+    from innopoints.registry.negative_kinds import NEGATIVE_KINDS
+
+    rb = load_points()
+    assert {p.kind for p in rb.adjustments.penalties} == set(NEGATIVE_KINDS)
+    assert set(rb.ladder.tech_sme.blocking_negative_kinds) == set(NEGATIVE_KINDS)
