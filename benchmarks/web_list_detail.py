@@ -177,7 +177,9 @@ def main() -> None:
         with engine.connect() as conn:
             revisions = conn.execute(sa.text("SELECT COUNT(*) FROM panel_revision")).scalar_one()
             codes = [row[0] for row in conn.execute(sa.text("SELECT uscc FROM enterprise"))]
-        print(f"数据库 (database): {engine.dialect.name}, {len(codes)} 家企业, {revisions} 条修订记录（每条为一企业一年）")
+        print(
+            f"数据库 (database): {engine.dialect.name}, {len(codes)} 家企业, {revisions} 条修订记录（每条为一企业一年）"
+        )
         details = [f"/enterprises/{code}" for code in rng.sample(codes, args.details)]
         api_details = [f"/api/enterprises/{code}" for code in rng.sample(codes, args.details)]
         _report("筛选列表页 filtered list (HTML)", _measure(client, list(LIST_PAGES) * args.rounds), 250)

@@ -28,7 +28,17 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (db_cmd, uscc_cmd, synth_cmd, exchange_cmd, export_cmd, evaluate_cmd, match_cmd, serve_cmd, score_cmd):
+for module in (
+    db_cmd,
+    uscc_cmd,
+    synth_cmd,
+    exchange_cmd,
+    export_cmd,
+    evaluate_cmd,
+    match_cmd,
+    serve_cmd,
+    score_cmd,
+):
     module.register(app)
 
 _err = Console(stderr=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from innopoints.adapters.db.engine import make_engine
 from innopoints.adapters.db import scoring_tables as _scoring_tables  # noqa: F401  (registers scoring tables)
+from innopoints.adapters.db.engine import make_engine
 from innopoints.adapters.db.tables import Base
 
 config = context.config
