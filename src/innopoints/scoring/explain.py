@@ -10,7 +10,7 @@ from innopoints.registry.panel_fields import SCALE
 from innopoints.scoring.firm import FirmInput, indicator_value, oriented, stage_of
 from innopoints.scoring.reference import MICRO, Reference, percentile_scalar
 from innopoints.scoring.rulebook import PointsRulebook
-from innopoints.scoring.tech_sme import TechSmeResult, evaluate_tech_sme, ladder_stage
+from innopoints.scoring.tech_sme import TechSmeResult, evaluate_tech_sme, ladder_stage, round_as_of
 
 CENT = Decimal("0.01")
 
@@ -136,7 +136,7 @@ def explain(rb: PointsRulebook, reference: Reference, firm: FirmInput, year: int
     bonus_items, bonus = _bonus(rb, firm)
     pen_items, penalty = _penalties(rb, firm)
     total = min(max(base + bonus - penalty, Decimal(0)), Decimal(rb.weights.max_points))
-    sme = evaluate_tech_sme(rb.ladder.tech_sme, firm)
+    sme = evaluate_tech_sme(rb.ladder.tech_sme, firm, round_as_of(year))
     return Explanation(
         uscc=firm.uscc,
         year=year,

@@ -71,7 +71,7 @@ class PointsRulebook:
             codes += ind.fields + ind.denominator
         codes += [b.field for b in self.adjustments.bonus]
         sme = self.ladder.tech_sme
-        codes += sme.class1_fields + sme.class2_fields + sme.direct_fields
+        codes += sme.class1_fields + sme.class2_fields + list(sme.field_flags.values())
         codes += ["employees", "sci_tech_staff", "sales_revenue", "total_assets", "rd_expense"]
         codes += ["cost_expense_total", "operating_revenue"]
         return sorted(set(codes))
@@ -79,7 +79,7 @@ class PointsRulebook:
     def qualification_kinds(self) -> list[str]:
         kinds = {q for ind in self.indicator_list for q in ind.qualifications}
         kinds |= {r.qualification for r in self.ladder.ladder}
-        kinds |= set(self.ladder.tech_sme.direct_qualifications)
+        kinds |= set(self.ladder.tech_sme.qualification_flags.values())
         return sorted(kinds)
 
 

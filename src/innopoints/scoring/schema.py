@@ -186,32 +186,28 @@ class AdjustmentsFile(Strict):
     penalties: list[PenaltyItem]
 
 
-class Band(Strict):
-    min: Decimal
-    points: int
-
-
 class TechSmeSpec(Strict):
-    max_employees: int
-    max_sales_revenue: int
-    max_total_assets: int
-    pass_score: int
-    staff_bands: list[Band]
-    rd_sales_bands: list[Band]
-    rd_cost_bands: list[Band]
-    class1_points: int
-    class2_bands: list[Band]
+    """How the round feeds the national 科技型中小企业 rulebook from the panel (no thresholds here:
+    they are read from ``rulebook``, the file the single-firm evaluator uses)."""
+
+    rulebook: str = Field(pattern=r"^[a-z_]+/[a-z_]+\.yaml$")
     class1_fields: list[str]
     class2_fields: list[str]
-    direct_qualifications: list[str]
-    direct_fields: list[str]
+    qualification_flags: dict[str, str]
+    field_flags: dict[str, str]
     blocking_negative_kinds: list[str]
     unlisted_blocks: bool
 
-    @field_validator("class1_fields", "class2_fields", "direct_fields")
+    @field_validator("class1_fields", "class2_fields")
     @classmethod
     def _known(cls, codes: list[str]) -> list[str]:
         return _check_fields(codes)
+
+    @field_validator("field_flags")
+    @classmethod
+    def _known_flags(cls, flags: dict[str, str]) -> dict[str, str]:
+        _check_fields(list(flags.values()))
+        return flags
 
 
 class Rung(Strict):

@@ -14,7 +14,7 @@ from innopoints.bootstrap import Container, build_container
 from innopoints.settings import Settings, get_settings
 from innopoints.web import errors
 from innopoints.web.caching import TtlCache
-from innopoints.web.routes import api, health, pages
+from innopoints.web.routes import api, health, pages, profile_api
 
 CACHE_SECONDS = 60.0
 
@@ -51,5 +51,6 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.include_router(health.router)
     app.include_router(api.router)
+    app.include_router(profile_api.router)
     app.include_router(pages.router)
     return app

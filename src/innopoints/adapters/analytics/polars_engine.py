@@ -18,7 +18,7 @@ from innopoints.scoring.rulebook import PointsRulebook
 def features(firms: pl.DataFrame, rb: PointsRulebook, year: int) -> pl.DataFrame:
     """Indicator values, stage, tech-SME test, ladder stage, bonus and penalty points."""
     first = [plan.indicator_expr(ind) for ind in rb.indicator_list]
-    first += [plan.stage_expr(rb, year), *plan.tech_sme_exprs(rb), *plan.adjustment_exprs(rb)]
+    first += [plan.stage_expr(rb, year), *plan.tech_sme_exprs(rb, year), *plan.adjustment_exprs(rb)]
     return firms.lazy().with_columns(first).with_columns(plan.ladder_expr(rb)).collect()
 
 

@@ -1,6 +1,7 @@
 """The points rulebook compiled to Polars expressions (default embedded engine).
 
-Same declarations and operation order as scoring/firm.py, scoring/tech_sme.py and scoring/explain.py.
+Same declarations and operation order as scoring/firm.py and scoring/explain.py; the tech-SME test is
+compiled from the national rulebook by scoring/tech_sme.py.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ import polars as pl
 
 from innopoints.adapters.analytics import columns as c
 from innopoints.registry.panel_fields import SCALE
+from innopoints.rules.columnar import PolarsBackend
 from innopoints.scoring.reference import MICRO
 from innopoints.scoring.rulebook import PointsRulebook
-from innopoints.scoring.schema import Band, Condition, Indicator, Stage
-from innopoints.scoring.tech_sme import percent_scaled
+from innopoints.scoring.schema import Condition, Indicator, Stage
+from innopoints.scoring.tech_sme import compile_round
 
 
 def _sum_present(cols: list[str]) -> pl.Expr:
@@ -66,62 +68,11 @@ def stage_expr(rb: PointsRulebook, year: int) -> pl.Expr:
     return chain.otherwise(pl.lit(stages[-1].id)).alias("stage")
 
 
-def _ratio_band(num: pl.Expr, den: pl.Expr, bands: list[Band]) -> pl.Expr:
-    chain: Any = pl.when(den <= 0).then(pl.lit(0))
-    for band in bands:
-        chain = chain.when(num * 10000 >= den * percent_scaled(band.min)).then(pl.lit(band.points))
-    return chain.otherwise(pl.lit(0))
-
-
-def _count_band(count: pl.Expr, bands: list[Band]) -> pl.Expr:
-    chain: Any = pl.when(pl.lit(False)).then(pl.lit(0))
-    for band in bands:
-        chain = chain.when(count >= int(band.min * SCALE)).then(pl.lit(band.points))
-    return chain.otherwise(pl.lit(0))
-
-
-def tech_sme_exprs(rb: PointsRulebook) -> list[pl.Expr]:
-    spec = rb.ladder.tech_sme
-    f = lambda code: pl.col(c.cur(code))  # noqa: E731
-    staff = pl.when(f("sci_tech_staff").is_not_null() & f("employees").is_not_null()).then(
-        _ratio_band(f("sci_tech_staff"), f("employees"), spec.staff_bands)
-    )
-    rd_known = f("rd_expense").is_not_null() & f("sales_revenue").is_not_null()
-    rd_known = rd_known & f("cost_expense_total").is_not_null()
-    rd = pl.when(rd_known).then(
-        pl.max_horizontal(
-            _ratio_band(f("rd_expense"), f("sales_revenue"), spec.rd_sales_bands),
-            _ratio_band(f("rd_expense"), f("cost_expense_total"), spec.rd_cost_bands),
-        )
-    )
-    c1 = _sum_present([c.cur(x) for x in spec.class1_fields])
-    c2 = _sum_present([c.cur(x) for x in spec.class2_fields])
-    ip = (
-        pl.when(c1 >= SCALE)
-        .then(pl.lit(spec.class1_points))
-        .when(c1.is_null() | c2.is_null())
-        .then(pl.lit(None, dtype=pl.Int32))
-        .otherwise(_count_band(c2, spec.class2_bands))
-    )
-    score = (staff + rd + ip).alias("tech_sme_score")
-    blocking = [c.neg(k) for k in spec.blocking_negative_kinds] + (
-        [c.UNLISTED] if spec.unlisted_blocks else []
-    )
-    blocked = pl.sum_horizontal([pl.col(x) for x in blocking]) > 0
-    basic = (
-        pl.col("mainland_resident")
-        & (f("employees") <= spec.max_employees * SCALE)
-        & (f("sales_revenue") <= spec.max_sales_revenue * SCALE)
-        & (f("total_assets") <= spec.max_total_assets * SCALE)
-        & ~blocked
-    )
-    direct_terms = [pl.col(c.qual(q)) for q in spec.direct_qualifications]
-    direct_terms += [f(x) >= SCALE for x in spec.direct_fields]
-    direct = pl.lit(False)
-    for term in direct_terms:
-        direct = direct | term
-    passes = (score >= spec.pass_score) & (staff > 0)
-    return [score, (basic & (direct | passes)).alias("tech_sme_qualified")]
+def tech_sme_exprs(rb: PointsRulebook, year: int) -> list[pl.Expr]:
+    """Score (null until its range closes) and verdict compiled from rulebook/national/tech_sme.yaml."""
+    sme = compile_round(rb.ladder.tech_sme, year, PolarsBackend(), c.cur, c.qual, c.neg)
+    score = sme.score_if_closed(PolarsBackend()).cast(pl.Int32).alias("tech_sme_score")
+    return [score, sme.qualified.alias("tech_sme_qualified")]
 
 
 def ladder_expr(rb: PointsRulebook) -> pl.Expr:

@@ -43,7 +43,7 @@ def session() -> SparkSession:
 
 def features(df: DataFrame, rb: PointsRulebook, year: int) -> DataFrame:
     first = [plan.indicator_expr(ind) for ind in rb.indicator_list]
-    first += [plan.stage_expr(rb, year), *plan.tech_sme_exprs(rb), *plan.adjustment_exprs(rb)]
+    first += [plan.stage_expr(rb, year), *plan.tech_sme_exprs(rb, year), *plan.adjustment_exprs(rb)]
     return df.select("*", *first).withColumn("ladder_stage", plan.ladder_expr(rb))
 
 

@@ -10,10 +10,11 @@ from pyspark.sql import functions as F
 
 from innopoints.adapters.analytics import columns as c
 from innopoints.registry.panel_fields import SCALE
+from innopoints.rules.columnar_spark import SparkBackend
 from innopoints.scoring.reference import MICRO
 from innopoints.scoring.rulebook import PointsRulebook
-from innopoints.scoring.schema import Band, Condition, Indicator, Stage
-from innopoints.scoring.tech_sme import percent_scaled
+from innopoints.scoring.schema import Condition, Indicator, Stage
+from innopoints.scoring.tech_sme import compile_round
 
 
 def _sum_present(cols: list[str]) -> Column:
@@ -65,63 +66,11 @@ def stage_expr(rb: PointsRulebook, year: int) -> Column:
     return chain.otherwise(F.lit(stages[-1].id)).alias("stage")
 
 
-def _ratio_band(num: Column, den: Column, bands: list[Band]) -> Column:
-    chain = F.when(den <= 0, F.lit(0))
-    for band in bands:
-        chain = chain.when(num * 10000 >= den * percent_scaled(band.min), F.lit(band.points))
-    return chain.otherwise(F.lit(0))
-
-
-def _count_band(count: Column, bands: list[Band]) -> Column:
-    chain = F.when(F.lit(False), F.lit(0))
-    for band in bands:
-        chain = chain.when(count >= int(band.min * SCALE), F.lit(band.points))
-    return chain.otherwise(F.lit(0))
-
-
-def tech_sme_exprs(rb: PointsRulebook) -> list[Column]:
-    spec = rb.ladder.tech_sme
-    f = lambda code: F.col(c.cur(code))  # noqa: E731
-    staff = F.when(
-        f("sci_tech_staff").isNotNull() & f("employees").isNotNull(),
-        _ratio_band(f("sci_tech_staff"), f("employees"), spec.staff_bands),
-    )
-    rd_known = (
-        f("rd_expense").isNotNull() & f("sales_revenue").isNotNull() & f("cost_expense_total").isNotNull()
-    )
-    rd = F.when(
-        rd_known,
-        F.greatest(
-            _ratio_band(f("rd_expense"), f("sales_revenue"), spec.rd_sales_bands),
-            _ratio_band(f("rd_expense"), f("cost_expense_total"), spec.rd_cost_bands),
-        ),
-    )
-    c1 = _sum_present([c.cur(x) for x in spec.class1_fields])
-    c2 = _sum_present([c.cur(x) for x in spec.class2_fields])
-    ip = (
-        F.when(c1 >= SCALE, F.lit(spec.class1_points))
-        .when(c1.isNull() | c2.isNull(), F.lit(None).cast("int"))
-        .otherwise(_count_band(c2, spec.class2_bands))
-    )
-    score = staff + rd + ip
-    blocking = [c.neg(k) for k in spec.blocking_negative_kinds] + (
-        [c.UNLISTED] if spec.unlisted_blocks else []
-    )
-    blocked = reduce(lambda a, b: a + b, [F.col(x) for x in blocking]) > 0
-    basic = (
-        F.col("mainland_resident")
-        & (f("employees") <= spec.max_employees * SCALE)
-        & (f("sales_revenue") <= F.lit(spec.max_sales_revenue * SCALE).cast("long"))
-        & (f("total_assets") <= F.lit(spec.max_total_assets * SCALE).cast("long"))
-        & ~blocked
-    )
-    direct = F.lit(False)
-    for q in spec.direct_qualifications:
-        direct = direct | F.col(c.qual(q))
-    for x in spec.direct_fields:
-        direct = direct | (f(x) >= SCALE)
-    passes = (score >= spec.pass_score) & (staff > 0)
-    return [score.alias("tech_sme_score"), (basic & (direct | passes)).alias("tech_sme_qualified")]
+def tech_sme_exprs(rb: PointsRulebook, year: int) -> list[Column]:
+    """Score (null until its range closes) and verdict compiled from rulebook/national/tech_sme.yaml."""
+    sme = compile_round(rb.ladder.tech_sme, year, SparkBackend(), c.cur, c.qual, c.neg)
+    score = sme.score_if_closed(SparkBackend()).cast("int").alias("tech_sme_score")
+    return [score, sme.qualified.alias("tech_sme_qualified")]
 
 
 def ladder_expr(rb: PointsRulebook) -> Column:

@@ -17,9 +17,11 @@ import re
 import threading
 import unicodedata
 from collections import OrderedDict
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 from innopoints.transfer.matching.knowledge import Knowledge, load_knowledge
 
@@ -94,23 +96,85 @@ class ClauseCache:
         return self.hits / total if total else 0.0
 
 
-class TextAnalyzer:
-    """jieba (own Tokenizer instance, domain dictionary) + stop words + clause cache."""
+class _Segmenter(Protocol):
+    """What the analyzer needs from a jieba implementation: precise-mode cut with HMM on."""
 
-    def __init__(
-        self, knowledge: Knowledge, *, use_domain_dictionary: bool = True, use_stopwords: bool = True
-    ) -> None:
+    name: str
+
+    def cut(self, clause: str) -> list[str]: ...
+
+
+class _RustJieba:
+    """rjieba (Rust jieba-rs bindings): same dictionary, DAG + max-probability route and HMM for
+    unknown words as jieba, about 15× faster. ``add_word(w, None, None)`` suggests a frequency that
+    keeps the word whole, like ``jieba.Tokenizer.add_word(w)``."""
+
+    name = "rjieba"
+
+    def __init__(self, terms: Iterable[str]) -> None:
+        import rjieba
+
+        self._jieba = rjieba.Jieba()
+        for term in terms:
+            self._jieba.add_word(term, None, None)
+
+    def cut(self, clause: str) -> list[str]:
+        return self._jieba.cut(clause, True)
+
+
+class _PyJieba:
+    """The reference jieba (pure Python), the fallback when rjieba is not installed."""
+
+    name = "jieba"
+
+    def __init__(self, terms: Iterable[str]) -> None:
         import jieba
 
         jieba.setLogLevel(60)  # silence "Building prefix dict" chatter on stderr
-        self.knowledge = knowledge
-        self.stopwords = knowledge.stopwords if use_stopwords else frozenset()
         self._tokenizer = jieba.Tokenizer()
         self._tokenizer.initialize()
-        if use_domain_dictionary:
-            for term in knowledge.dictionary_terms:
-                self._tokenizer.add_word(term)
+        for term in terms:
+            self._tokenizer.add_word(term)
+
+    def cut(self, clause: str) -> list[str]:
+        return self._tokenizer.lcut(clause, cut_all=False, HMM=True)
+
+
+def make_segmenter(terms: Iterable[str], prefer: str | None = None) -> _Segmenter:
+    """rjieba when importable (or ``prefer='rjieba'``), else jieba; ``prefer='jieba'`` or the
+    environment variable INNOPOINTS_MATCH_SEGMENTER=jieba forces the reference implementation."""
+    choice = prefer or os.environ.get("INNOPOINTS_MATCH_SEGMENTER", "auto")
+    if choice not in ("auto", "rjieba", "jieba"):
+        raise ValueError(f"unknown segmenter {choice!r}: auto, rjieba or jieba")
+    if choice != "jieba":
+        try:
+            return _RustJieba(terms)
+        except ImportError:
+            if choice == "rjieba":
+                raise
+    return _PyJieba(terms)
+
+
+class TextAnalyzer:
+    """jieba (rjieba when available; domain dictionary) + stop words + clause cache."""
+
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        *,
+        use_domain_dictionary: bool = True,
+        use_stopwords: bool = True,
+        segmenter: str | None = None,
+    ) -> None:
+        self.knowledge = knowledge
+        self.stopwords = knowledge.stopwords if use_stopwords else frozenset()
+        terms = knowledge.dictionary_terms if use_domain_dictionary else ()
+        self._segmenter = make_segmenter(terms, segmenter)
         self.cache = ClauseCache()
+
+    @property
+    def segmenter_name(self) -> str:
+        return self._segmenter.name
 
     def segment(self, clause: str) -> tuple[str, ...]:
         """jieba tokens of a clause; digit runs are cut out first (numbers make clauses unique and
@@ -128,7 +192,7 @@ class TextAnalyzer:
         cached = self.cache.get(clause)
         if cached is not None:
             return cached
-        tokens = tuple(t for t in self._tokenizer.lcut(clause, cut_all=False, HMM=True) if t.strip())
+        tokens = tuple(t for t in self._segmenter.cut(clause) if t.strip())
         self.cache.put(clause, tokens)
         return tokens
 

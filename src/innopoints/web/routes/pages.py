@@ -10,7 +10,9 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from innopoints.profile.service import page_summary
 from innopoints.registry.directory import PAGE_SIZES, QUALIFICATION_KINDS, SORT_LABELS, qualification_label
+from innopoints.scoring.rulebook import load_points
 from innopoints.web.deps import DirectoryDep, ListQueryDep
 from innopoints.web.templating import render
 
@@ -95,7 +97,10 @@ def enterprise_detail(
     unit: Annotated[str | None, Query(description="yuan：以元显示精确值；默认万元")] = None,
 ) -> HTMLResponse:
     detail = directory.detail(uscc)
+    profile = page_summary(directory.session, load_points(request.app.state.settings.region), uscc)
     context = {
+        "profile": profile,
+        "gap_items": [] if profile is None else profile["gap_items"],
         "detail": detail,
         "exact": unit == "yuan",
         "today": directory.today,

@@ -1,0 +1,311 @@
+"""The enterprise profile (企业画像) service: one firm in one scoring round, plus gap and what-if.
+
+``build_profile`` reads through ``adapters/db/profile_repo`` and assembles the sections with the pure
+functions of ``profile.points``, ``profile.trend`` and ``profile.eligibility``. Routes call only the
+functions of this module, so an access-scope check (role, district, own enterprise) belongs here.
+
+Money: structured fields carry exact 元 strings with two decimals; texts show 万元.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from innopoints.adapters.analytics import columns as c
+from innopoints.adapters.analytics.inputs import firm_inputs
+from innopoints.adapters.db import profile_repo as repo
+from innopoints.adapters.db.profile_repo import FirmRecord
+from innopoints.adapters.db.scoring_tables import ScoringResult, ScoringRound
+from innopoints.errors import NotFound, UserError
+from innopoints.profile import eligibility, points, trend
+from innopoints.profile.firm_input import active_in, firm_input
+from innopoints.scoring.explain import Explanation, explain
+from innopoints.scoring.firm import FirmInput, stage_of
+from innopoints.scoring.reference import Reference
+from innopoints.scoring.rulebook import PointsRulebook
+
+log = logging.getLogger(__name__)
+NO_ROUND_MESSAGE = (
+    "尚无积分评价批次，请先运行 innopoints score (no scoring round yet: run `innopoints score`)"
+)
+
+
+class NoRound(UserError):
+    """No scoring round exists yet (the API answers 409)."""
+
+
+def _firm(session: Session, uscc: str) -> FirmRecord:
+    firm = repo.load_firm(session, uscc)
+    if firm is None:
+        raise NotFound(f"未找到统一社会信用代码为“{uscc}”的企业 (enterprise not found)")
+    return firm
+
+
+def _round_and_result(
+    session: Session, uscc: str, round_id: int | None
+) -> tuple[ScoringRound, ScoringResult]:
+    if round_id is not None:
+        rnd = repo.get_round(session, round_id)
+        if rnd is None:
+            raise NotFound(f"评价批次 {round_id} 不存在 (scoring round {round_id} not found)")
+        result = repo.result_of(session, round_id, uscc)
+        if result is None:
+            raise NotFound(f"评价批次 {round_id} 中没有企业 {uscc.upper()} (firm not scored in this round)")
+        return rnd, result
+    if not repo.has_rounds(session):
+        raise NoRound(NO_ROUND_MESSAGE)
+    result = repo.latest_result(session, uscc)
+    if result is None:
+        raise NotFound(f"企业 {uscc.upper()} 未参加任何积分评价批次 (firm not scored in any round)")
+    rnd = repo.get_round(session, result.round_id)
+    assert rnd is not None
+    return rnd, result
+
+
+def _check_rulebook(rnd: ScoringRound, rb: PointsRulebook) -> None:
+    if rnd.rulebook_hash != rb.version_hash:
+        raise UserError(
+            f"评价批次 {rnd.id} 的积分规则版本与当前不同，无法解释 "
+            f"(round rulebook {rnd.rulebook_hash[:12]} ≠ current {rb.version_hash[:12]})"
+        )
+
+
+def _round_input(rnd: ScoringRound, firm: FirmRecord, rb: PointsRulebook) -> tuple[FirmInput, str]:
+    """The firm's input as the round saw it. When none of its records was stored after the round was
+    created, its current records ARE the round's input (same builder as the batch, tested firm by firm);
+    otherwise the round's input snapshot is read, and the current records are used only if it is gone."""
+    unchanged = firm.last_recorded is None or firm.last_recorded <= repo.utc(rnd.created_at)
+    if unchanged:
+        return firm_input(firm.uscc, firm.cluster_id, firm.data, rnd.year, rb), "records_unchanged"
+    row = repo.snapshot_row(rnd, firm.uscc)
+    if row is not None and row.height == 1:
+        return firm_inputs(row.select(c.input_columns(rb)), rb)[0], "snapshot"
+    return firm_input(firm.uscc, firm.cluster_id, firm.data, rnd.year, rb), "current_records"
+
+
+def _estimator(
+    session: Session,
+    rnd: ScoringRound,
+    firm: FirmRecord,
+    rb: PointsRulebook,
+    years: list[int],
+    own_group: str,
+) -> tuple[dict[int, Explanation], Reference]:
+    """Explanations of earlier years (firm active that year) against the round's frozen reference, and
+    that reference restricted to the groups needed (those years' groups and the firm's own group)."""
+    names = repo.peer_group_names(session, rnd.id)
+    probe = Reference(rnd.quantile_points, json.loads(rnd.levels_json), {g: {} for g in names})
+    inputs = {
+        y: firm_input(firm.uscc, firm.cluster_id, firm.data, y, rb)
+        for y in years
+        if active_in(firm.data, y, firm.exit_date)
+    }
+    groups = {
+        y: probe.resolve(stage_of(rb.stages.stages, fi, y).id, fi.cluster_id) for y, fi in inputs.items()
+    }
+    reference = repo.reference_for(session, rnd, {own_group, *groups.values()})
+    return {y: explain(rb, reference, fi, y) for y, fi in inputs.items()}, reference
+
+
+def _identity(firm: FirmRecord) -> dict[str, Any]:
+    attrs = firm.data.attributes
+    return {
+        "uscc": firm.uscc,
+        "name": firm.name,
+        "registration_date": attrs.registration_date,
+        "district_code": attrs.district,
+        "cluster_id": attrs.cluster,
+        "high_tech_field_id": attrs.high_tech_field_id,
+        "listed": attrs.listed,
+    }
+
+
+def _round_info(rnd: ScoringRound) -> dict[str, Any]:
+    return {
+        "id": rnd.id,
+        "year": rnd.year,
+        "created_at": rnd.created_at,
+        "engine": rnd.engine,
+        "rulebook_hash": rnd.rulebook_hash,
+        "firms": rnd.firms,
+        "input_kind": rnd.input_kind,
+    }
+
+
+def build_profile(
+    session: Session,
+    rb: PointsRulebook,
+    uscc: str,
+    *,
+    round_id: int | None = None,
+    as_of: dt.date | None = None,
+    verify: bool = False,
+) -> dict[str, Any]:
+    """The 画像 of one firm in one round (default: the latest round that scored it)."""
+    firm = _firm(session, uscc)
+    rnd, result = _round_and_result(session, firm.uscc, round_id)
+    _check_rulebook(rnd, rb)
+    years = trend.trend_years(rnd.year)
+    stored_years = repo.results_by_year(session, firm.uscc)
+    stored_years[rnd.year] = (rnd.id, result.points_centi)
+    earlier = [y for y in years if y != rnd.year and y not in stored_years]
+    estimates, reference = _estimator(session, rnd, firm, rb, earlier, result.peer_group)
+    own_input, input_source = _round_input(rnd, firm, rb)
+    exp = explain(rb, reference, own_input, rnd.year)
+    if exp.peer_group != result.peer_group:
+        raise UserError(
+            f"批次 {rnd.id} 中企业 {firm.uscc} 的同类组（{result.peer_group}）与重算结果（{exp.peer_group}）"
+            "不一致 (stored peer group differs from the recomputed one)"
+        )
+    peers = repo.peer_scores(session, rnd, result.peer_group)
+    own_scores: dict[str, int] = json.loads(result.group_scores_json)
+    own_index = next((i for i, s in enumerate(peers.group_scores) if s == own_scores), None)
+    group_names = {g.id: g.name_zh for g in rb.indicators.groups}
+    items = points.contributions(exp, group_names)
+    list_names = {x.id: x.name_zh for x in rb.peer_groups.lists}
+    ladder_names = {r.id: r.name_zh for r in rb.ladder.ladder}
+    filing = eligibility.inputs_for(firm.data, as_of or dt.date.today(), rnd.year + 1)
+
+    def estimate(year: int) -> Decimal | None:
+        found = estimates.get(year)
+        return None if found is None else found.points
+
+    return {
+        "enterprise": _identity(firm),
+        "round": _round_info(rnd),
+        "points": {
+            "points": points.centi(result.points_centi),
+            "base_points": points.centi(result.base_centi),
+            "bonus_points": result.bonus_points,
+            "penalty_points": result.penalty_points,
+            "stage": result.stage,
+            "stage_name": exp.stage_name_zh,
+            "explained_points": exp.points,
+            "input_source": input_source,
+            **points.ranks(result, rnd.firms, list_names),
+        },
+        "radar": points.radar(rb, result.stage, own_scores, peers.group_scores, own_index),
+        "indicators": items,
+        **points.strengths_weaknesses(items),
+        "trend": {
+            "points": trend.points_trend(years, stored_years, estimate, rnd.id),
+            "indicators": trend.indicator_trend(firm.data, years),
+        },
+        "ladder": {
+            "points_ladder_stage": result.ladder_stage,
+            "points_ladder_stage_name": ladder_names.get(result.ladder_stage, "未入梯度"),
+            "tech_sme_score": result.tech_sme_score,
+            "tech_sme_qualified": result.tech_sme_qualified,
+        },
+        "eligibility": eligibility.eligibility_section(filing, verify=verify),
+        "rulebook_status": "regional_default",
+        "rulebook_label": "积分指标体系为区域默认设计，非官方 (regional default, not official)",
+    }
+
+
+def _inputs(session: Session, uscc: str, as_of: dt.date | None, year: int | None) -> Any:
+    firm = _firm(session, uscc)
+    return eligibility.inputs_for(firm.data, as_of or dt.date.today(), year)
+
+
+def gap(
+    session: Session,
+    uscc: str,
+    *,
+    target: str | None = None,
+    as_of: dt.date | None = None,
+    filing_year: int | None = None,
+    verify: bool = True,
+) -> dict[str, Any]:
+    """The gap from the firm's records to ``target`` (or the next rung), every change re-evaluated."""
+    inputs = _inputs(session, uscc, as_of, filing_year)
+    return {"uscc": uscc.upper(), **eligibility.gap_section(inputs, target, verify=verify)}
+
+
+def what_if(
+    session: Session,
+    uscc: str,
+    evaluator: str,
+    overrides: dict[str, Any],
+    *,
+    as_of: dt.date | None = None,
+    filing_year: int | None = None,
+) -> dict[str, Any]:
+    inputs = _inputs(session, uscc, as_of, filing_year)
+    return {"uscc": uscc.upper(), **eligibility.what_if_section(inputs, evaluator, overrides)}
+
+
+def list_rounds(session: Session) -> list[dict[str, Any]]:
+    return [_round_info(r) for r in repo.rounds(session)]
+
+
+def top_list(
+    session: Session,
+    rb: PointsRulebook,
+    round_id: int,
+    share: Decimal,
+    *,
+    peer_group: str | None = None,
+    limit: int = 1000,
+) -> dict[str, Any]:
+    """Firms on the list of ``share`` (0.05 / 0.10 / 0.20) in a round, by peer group and peer rank."""
+    rnd = repo.get_round(session, round_id)
+    if rnd is None:
+        if not repo.has_rounds(session):
+            raise NoRound(NO_ROUND_MESSAGE)
+        raise NotFound(f"评价批次 {round_id} 不存在 (scoring round {round_id} not found)")
+    spec = next((x for x in rb.peer_groups.lists if x.share == share), None)
+    if spec is None:
+        shares = "、".join(str(x.share) for x in rb.peer_groups.lists)
+        raise UserError(f"参数 share：榜单比例只能是 {shares}，收到“{share}” (unknown list share)")
+    total, rows = repo.top_results(session, round_id, spec.id, peer_group, limit)
+    names = repo.names_of(session, [r.uscc for r in rows])
+    return {
+        "round": _round_info(rnd),
+        "list": {"id": spec.id, "name": spec.name_zh, "share": spec.share},
+        "peer_group": peer_group,
+        "total": total,
+        "items": [
+            {
+                "uscc": r.uscc,
+                "name": names.get(r.uscc, ""),
+                "peer_group": r.peer_group,
+                "peer_rank": r.peer_rank,
+                "peer_size": r.peer_size,
+                "city_rank": r.city_rank,
+                "points": points.centi(r.points_centi),
+                "stage": r.stage,
+            }
+            for r in rows
+        ],
+    }
+
+
+def page_summary(session: Session, rb: PointsRulebook, uscc: str) -> dict[str, Any] | None:
+    """The profile for the HTML detail page, or None when it cannot be built (no round yet, firm not
+    scored, round of another rulebook version): the page then shows the directory data only. ``gap_items`` flattens the gap to the next rung for display."""
+    try:
+        profile = build_profile(session, rb, uscc)
+    except UserError as exc:  # no round, not scored, or a round of another rulebook version
+        log.info("no profile section for %s: %s", uscc, exc.message)
+        return None
+    gap_report = profile["eligibility"]["gap"]
+    profile["gap_items"] = [] if gap_report is None else _leaves(gap_report["items"])
+    return profile
+
+
+def _leaves(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for item in items:
+        if item["kind"] == "condition":
+            out.append(item)
+        else:
+            for option in item["options"]:
+                out.extend(_leaves(option["items"]))
+    return out

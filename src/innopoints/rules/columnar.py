@@ -1,0 +1,260 @@
+"""Compile a rulebook's declarations to columnar expressions (Polars here, PySpark in columnar_spark).
+
+The compiler reads the same :class:`CompiledRulebook` the single-firm :class:`Evaluation` reads:
+dated parameters resolved at one as-of date, band tables with explicit inclusivity and conditions
+``field op param`` / ``all_of`` / ``any_of``. Nothing numeric is written here: every threshold and
+band edge comes from the rulebook.
+
+Conventions of the firm table (one row per firm):
+
+* inputs are integer columns in ``units[kind]`` per declared unit (default: money in fen, i.e. 100 per
+  元; counts in whole units); thresholds ``p/q`` are compared by cross-multiplication (``x·q op p·unit``)
+  and ratios ``a/b`` against a band edge ``p/q`` as ``a·q op p·b`` — exact integers, never floats;
+* booleans are nullable: null means unknown, and ``all_of``/``any_of`` use Kleene logic (as
+  :mod:`innopoints.rules.results` does);
+* points are ranges ``[lo, hi]`` exactly like :class:`~innopoints.rules.numbers.ScoreRange`: a missing
+  input widens them to ``[0, maximum]`` and a condition on a range is decided only when both ends agree.
+  A value outside every band (which the single evaluator refuses) gives null points: unknown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Protocol
+
+import polars as pl
+
+from innopoints.errors import UserError
+from innopoints.rules.compiled import CompiledBand, CompiledRulebook, ResolvedParameter
+from innopoints.rules.numbers import exact
+
+Expr = Any  # a Polars expression or a PySpark Column, depending on the backend
+DEFAULT_UNITS: Mapping[str, int] = {"money": 100, "signed_money": 100, "count": 1, "points": 1}
+
+
+class Backend(Protocol):
+    """The few constructs that differ between engines; arithmetic, comparison, ``&``, ``|``, ``~`` and
+    ``alias`` are the same Python operators on both."""
+
+    def col(self, name: str) -> Expr: ...
+    def lit(self, value: int | bool | str) -> Expr: ...
+    def null_int(self) -> Expr: ...
+    def null_bool(self) -> Expr: ...
+    def is_null(self, expr: Expr) -> Expr: ...
+    def fill_null(self, expr: Expr, value: int | bool) -> Expr: ...
+    def cases(self, branches: Sequence[tuple[Expr, Expr]], otherwise: Expr) -> Expr: ...
+
+
+class PolarsBackend:
+    def col(self, name: str) -> Expr:
+        return pl.col(name)
+
+    def lit(self, value: int | bool | str) -> Expr:
+        if isinstance(value, bool):
+            return pl.lit(value, dtype=pl.Boolean)
+        return pl.lit(value, dtype=pl.Int64) if isinstance(value, int) else pl.lit(value, dtype=pl.Utf8)
+
+    def null_int(self) -> Expr:
+        return pl.lit(None, dtype=pl.Int64)
+
+    def null_bool(self) -> Expr:
+        return pl.lit(None, dtype=pl.Boolean)
+
+    def is_null(self, expr: Expr) -> Expr:
+        return expr.is_null()
+
+    def fill_null(self, expr: Expr, value: int | bool) -> Expr:
+        return expr.fill_null(self.lit(value))
+
+    def cases(self, branches: Sequence[tuple[Expr, Expr]], otherwise: Expr) -> Expr:
+        (cond, value), *rest = branches
+        chain: Any = pl.when(cond).then(value)
+        for cond, value in rest:
+            chain = chain.when(cond).then(value)
+        return chain.otherwise(otherwise)
+
+
+@dataclass(frozen=True)
+class Points:
+    """Whole points known to lie in ``[lo, hi]`` (two integer expressions; null = outside every band)."""
+
+    lo: Expr
+    hi: Expr
+
+
+def _fraction(value: Any) -> Fraction:
+    if isinstance(value, bool) or value is None:
+        raise TypeError(f"expected a number, got {value!r}")
+    return exact(value)
+
+
+def _compare(left: Expr, op: str, right: Expr) -> Expr:
+    if op == ">=":
+        return left >= right
+    if op == ">":
+        return left > right
+    if op == "<=":
+        return left <= right
+    if op == "<":
+        return left < right
+    if op == "==":
+        return left == right
+    if op == "!=":
+        return left != right
+    raise UserError(f"列式编译不支持运算符 {op} (the columnar compiler does not support operator {op})")
+
+
+class ColumnarRulebook:
+    """One rulebook at one as-of date, compiled against a firm table through ``backend``.
+
+    ``inputs`` maps declared input ids to expressions (integer columns in ``units`` or booleans); an
+    input not given takes its declared default, else it is unknown (null).
+    """
+
+    def __init__(
+        self,
+        book: CompiledRulebook,
+        as_of: dt.date,
+        backend: Backend,
+        inputs: Mapping[str, Expr],
+        units: Mapping[str, int] = DEFAULT_UNITS,
+    ) -> None:
+        unknown = [name for name in inputs if name not in book.book.inputs]
+        if unknown:
+            raise UserError(f"规则库 {book.id} 未声明输入 (undeclared inputs): {', '.join(unknown)}")
+        self.book, self.as_of, self.b, self.units = book, as_of, backend, units
+        self._inputs = dict(inputs)
+
+    # -- facts and parameters -------------------------------------------------------------------
+    def param(self, pid: str) -> ResolvedParameter:
+        return self.book.resolve(pid, self.as_of)
+
+    def value(self, pid: str) -> Any:
+        return self.param(pid).value
+
+    def input(self, name: str) -> Expr:
+        decl = self.book.book.inputs[name]
+        if name in self._inputs:
+            return self._inputs[name]
+        if decl.default is not None:
+            return self.b.lit(decl.default)
+        return self.b.null_bool() if decl.kind == "bool" else self.b.null_int()
+
+    def unit_of(self, name: str) -> int:
+        return self.units[self.book.book.inputs[name].kind]
+
+    # -- points ---------------------------------------------------------------------------------
+    def _band_test(self, band: CompiledBand, num: Expr, den: Expr | int) -> Expr:
+        """``num/den`` inside ``band`` (``den`` positive), by cross-multiplication."""
+        terms: list[Expr] = []
+        if band.lower is not None:
+            p, q = band.lower.numerator, band.lower.denominator
+            terms.append(_compare(num * q, ">=" if band.lower_inclusive else ">", den * p))
+        if band.upper is not None:
+            p, q = band.upper.numerator, band.upper.denominator
+            terms.append(_compare(num * q, "<=" if band.upper_inclusive else "<", den * p))
+        out = self.b.lit(True)
+        for term in terms:
+            out = out & term
+        return out
+
+    def _band_points(self, pid: str, num: Expr, den: Expr | int) -> Points:
+        bands = self.param(pid).bands
+        if bands is None:
+            raise TypeError(f"parameter {pid} is not a band table")
+        lows: list[tuple[Expr, Expr]] = []
+        highs: list[tuple[Expr, Expr]] = []
+        for band in bands:
+            if band.points is None:
+                raise TypeError(f"band table {pid} gives values, not points")
+            test = self._band_test(band, num, den)
+            lows.append((test, self.b.lit(band.points[0])))
+            highs.append((test, self.b.lit(band.points[1])))
+        return Points(self.b.cases(lows, self.b.null_int()), self.b.cases(highs, self.b.null_int()))
+
+    def _unknown_or(self, known: Expr, points: Points, maximum: int) -> Points:
+        return Points(
+            self.b.cases([(~known, self.b.lit(0))], points.lo),
+            self.b.cases([(~known, self.b.lit(int(maximum)))], points.hi),
+        )
+
+    def ratio_points(self, num: str, den: str, pid: str, maximum: int, *, undefined: int = 0) -> Points:
+        """Band points of ``num ÷ den``: ``[0, maximum]`` when either is missing, ``undefined`` when
+        ``den`` is 0 (the ratio has no value), null when ``den`` is negative or no band holds it."""
+        if self.unit_of(num) != self.unit_of(den):
+            raise TypeError(f"{num} and {den} are not in the same unit")
+        n, d = self.input(num), self.input(den)
+        inner = self._band_points(pid, n, d)
+        zero, bad = d == 0, d < 0
+        fixed = [(zero, self.b.lit(undefined)), (bad, self.b.null_int())]
+        banded = Points(self.b.cases(fixed, inner.lo), self.b.cases(fixed, inner.hi))
+        known = ~(self.b.is_null(n) | self.b.is_null(d))
+        return self._unknown_or(known, banded, maximum)
+
+    def count_points(self, name: str, pid: str, maximum: int) -> Points:
+        """Band points of one input: ``[0, maximum]`` when it is missing."""
+        x = self.input(name)
+        inner = self._band_points(pid, x, self.unit_of(name))
+        return self._unknown_or(~self.b.is_null(x), inner, maximum)
+
+    def best_of(self, *ranges: Points) -> Points:
+        """The better of alternative scorings (max of lows, max of highs), as the evaluator's best_of."""
+        return Points(self._greatest([r.lo for r in ranges]), self._greatest([r.hi for r in ranges]))
+
+    def _greatest(self, exprs: list[Expr]) -> Expr:
+        out = exprs[0]
+        for e in exprs[1:]:
+            either_null = self.b.is_null(out) | self.b.is_null(e)
+            out = self.b.cases([(either_null, self.b.null_int()), (out >= e, out)], e)
+        return out
+
+    @staticmethod
+    def total(*ranges: Points) -> Points:
+        lo, hi = ranges[0].lo, ranges[0].hi
+        for r in ranges[1:]:
+            lo, hi = lo + r.lo, hi + r.hi
+        return Points(lo, hi)
+
+    # -- conditions -----------------------------------------------------------------------------
+    def condition(self, cid: str, derived: Mapping[str, Points]) -> Expr:
+        """The condition as a nullable boolean (null = unknown); ``derived`` holds the points ranges
+        that conditions on derived facts (e.g. ``score``) compare."""
+        decl = self.book.condition(cid)
+        if decl.all_of is not None or decl.any_of is not None:
+            parts = [self.condition(child, derived) for child in (decl.all_of or decl.any_of or [])]
+            out = parts[0]
+            for part in parts[1:]:
+                out = (out & part) if decl.all_of is not None else (out | part)
+            return out
+        assert decl.field is not None and decl.op is not None
+        threshold = self.value(decl.param) if decl.param is not None else decl.value
+        if decl.field in derived:
+            return self._range_condition(derived[decl.field], decl.op, _fraction(threshold))
+        if decl.field not in self.book.book.inputs:
+            raise UserError(
+                f"条件 {cid} 的字段 {decl.field} 需要计算值 (derived value not supplied to the compiler)"
+            )
+        left = self.input(decl.field)
+        if decl.threshold_field is not None:
+            if self.unit_of(decl.field) != self.unit_of(decl.threshold_field):
+                raise TypeError(f"{decl.field} and {decl.threshold_field} are not in the same unit")
+            return _compare(left, decl.op, self.input(decl.threshold_field))
+        if isinstance(threshold, bool):
+            return _compare(left, decl.op, self.b.lit(threshold))
+        t = _fraction(threshold) * self.unit_of(decl.field)
+        return _compare(left * t.denominator, decl.op, self.b.lit(t.numerator))
+
+    def _range_condition(self, rng: Points, op: str, t: Fraction) -> Expr:
+        """Decided when the comparison gives the same answer at both ends (for ``==``/``!=``: when the
+        range is one value or does not contain the threshold), as Evaluation._check_range."""
+        p, q = self.b.lit(t.numerator), t.denominator
+        low, high = _compare(rng.lo * q, op, p), _compare(rng.hi * q, op, p)
+        if op in ("==", "!="):
+            inside = (rng.lo * q <= p) & (rng.hi * q >= p)
+            decided = (rng.lo == rng.hi) | ~inside
+        else:
+            decided = low == high
+        return self.b.cases([(decided, low)], self.b.null_bool())

@@ -1,0 +1,42 @@
+"""The PySpark backend of :mod:`innopoints.rules.columnar`: the same compiled rules as Spark Columns."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pyspark.sql import Column
+from pyspark.sql import functions as F
+from pyspark.sql.types import BooleanType, LongType
+
+from innopoints.rules.columnar import Expr
+
+
+class SparkBackend:
+    def col(self, name: str) -> Expr:
+        return F.col(name)
+
+    def lit(self, value: int | bool | str) -> Expr:
+        if isinstance(value, bool):
+            return F.lit(value).cast(BooleanType())
+        return F.lit(value).cast(LongType()) if isinstance(value, int) else F.lit(value)
+
+    def null_int(self) -> Expr:
+        return F.lit(None).cast(LongType())
+
+    def null_bool(self) -> Expr:
+        return F.lit(None).cast(BooleanType())
+
+    def is_null(self, expr: Expr) -> Expr:
+        column: Column = expr
+        return column.isNull()
+
+    def fill_null(self, expr: Expr, value: int | bool) -> Expr:
+        return F.coalesce(expr, self.lit(value))
+
+    def cases(self, branches: Sequence[tuple[Expr, Expr]], otherwise: Expr) -> Expr:
+        (cond, value), *rest = branches
+        chain: Any = F.when(cond, value)
+        for cond, value in rest:
+            chain = chain.when(cond, value)
+        return chain.otherwise(otherwise)
