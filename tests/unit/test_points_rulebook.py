@@ -121,3 +121,13 @@ def test_penalty_kinds_use_the_platform_vocabulary() -> None:
     rb = load_points()
     assert {p.kind for p in rb.adjustments.penalties} == set(NEGATIVE_KINDS)
     assert set(rb.ladder.tech_sme.blocking_negative_kinds) == set(NEGATIVE_KINDS)
+
+
+def test_version_hash_covers_the_referenced_national_rulebook(monkeypatch: pytest.MonkeyPatch) -> None:
+    from innopoints.scoring import rulebook as points_rulebook
+
+    folder = resources.files("innopoints.rulebook").joinpath("shenyang").joinpath("points")
+    baseline = points_rulebook.load_points_dir(folder).version_hash
+    monkeypatch.setattr(points_rulebook, "_referenced_rulebooks", lambda parsed: [])
+    without_reference = points_rulebook.load_points_dir(folder).version_hash
+    assert baseline != without_reference

@@ -7,7 +7,7 @@ profile's round and labelled as an estimate (``source: estimate``), never stored
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -56,7 +56,7 @@ def points_trend(
     return out
 
 
-def _intensity(values: dict[str, Decimal]) -> Decimal | None:
+def _intensity(values: Mapping[str, Decimal]) -> Decimal | None:
     rd, revenue = values.get("rd_expense"), values.get("operating_revenue")
     if rd is None or revenue is None or revenue <= 0:
         return None

@@ -158,6 +158,11 @@ def load_points_dir(folder: Traversable | Path, source: str | None = None) -> Po
             raise RulebookError(f"缺少积分规则文件 {name} (missing points rulebook file) in {folder}")
         parsed[name], raws[name] = _parse(name, path.read_text("utf-8"), model)
     _cross_check(parsed)
+    # Rulebooks the plan evaluates (e.g. national/tech_sme.yaml) are part of the version: changing
+    # them changes verdicts, so it must change the hash that rounds are frozen with.
+    for ref in _referenced_rulebooks(parsed):
+        text = resources.files("innopoints.rulebook").joinpath(ref).read_text("utf-8")
+        raws[f"referenced:{ref}"] = yaml.safe_load(text)
     return PointsRulebook(
         indicators=parsed["indicators.yaml"],
         weights=parsed["weights.yaml"],
@@ -168,6 +173,11 @@ def load_points_dir(folder: Traversable | Path, source: str | None = None) -> Po
         version_hash=canonical_hash(raws),
         source=source or str(folder),
     )
+
+
+def _referenced_rulebooks(parsed: dict[str, Any]) -> list[str]:
+    ref = getattr(parsed["ladder.yaml"].tech_sme, "rulebook", None)
+    return [ref] if isinstance(ref, str) and ref else []
 
 
 @lru_cache(maxsize=4)

@@ -152,8 +152,8 @@ _PEER_LOCK = threading.Lock()
 def peer_scores(session: Session, rnd: ScoringRound, peer_group: str) -> PeerScores:
     """The peer group's stored scores. A stored round never changes, so they are kept in memory, keyed by
     the database, the round and its creation time and input fingerprint (a recreated round id misses)."""
-    bind = session.get_bind()
-    key = (str(bind.url), rnd.id, utc(rnd.created_at).isoformat(), rnd.input_sha256, peer_group)
+    url = session.connection().engine.url.render_as_string(hide_password=True)
+    key = (url, rnd.id, utc(rnd.created_at).isoformat(), rnd.input_sha256, peer_group)
     with _PEER_LOCK:
         found = _PEER_CACHE.get(key)
     if found is None:
