@@ -31,6 +31,15 @@ YEAR = 2025
 FIRMS = 30_083
 
 
+ROUND_QUERY = sa.text("SELECT MAX(id) FROM scoring_round WHERE year = :y AND rulebook_hash = :h")
+
+
+def rulebook_hash() -> str:
+    from innopoints.scoring.rulebook import load_points
+
+    return load_points("shenyang").version_hash
+
+
 def _cli(data_dir: Path, *args: str) -> None:
     env = {**os.environ, "INNOPOINTS_DATA_DIR": str(data_dir), "INNOPOINTS_DATABASE_URL": ""}
     started = time.perf_counter()
@@ -46,14 +55,12 @@ def ensure_city(data_dir: Path) -> None:
     container = build_container(Settings(data_dir=data_dir, database_url=""), migrate=True)
     with container.engine.connect() as conn:
         firms = conn.execute(sa.text("SELECT COUNT(*) FROM enterprise")).scalar_one()
-        rounds = conn.execute(
-            sa.text("SELECT COUNT(*) FROM scoring_round WHERE year = :y"), {"y": YEAR}
-        ).scalar_one()
+        rounds = conn.execute(ROUND_QUERY, {"y": YEAR, "h": rulebook_hash()}).scalar_one()
     container.engine.dispose()
     if firms == 0:
         print("生成合成城市 (building the synthetic city) …")
         _cli(data_dir, "synth")
-    if rounds == 0:
+    if rounds is None:  # none yet, or only rounds of an earlier rulebook version
         print(f"运行 {YEAR} 年积分评价批次 (running the {YEAR} round) …")
         _cli(data_dir, "score", "--year", str(YEAR))
 
@@ -96,9 +103,7 @@ def main() -> int:
     container = build_container(Settings(data_dir=args.data_dir, database_url=""))
     rb = load_points(container.settings.region)
     with container.engine.connect() as conn:
-        round_id = conn.execute(
-            sa.text("SELECT MAX(id) FROM scoring_round WHERE year = :y"), {"y": YEAR}
-        ).scalar_one()
+        round_id = conn.execute(ROUND_QUERY, {"y": YEAR, "h": rb.version_hash}).scalar_one()
         usccs = list(
             conn.execute(
                 sa.text("SELECT uscc FROM scoring_result WHERE round_id = :r"), {"r": round_id}

@@ -388,3 +388,12 @@ def test_detail_page_without_a_round_has_no_profile_section(empty_client: TestCl
     uscc = empty_client.get("/api/enterprises").json()["items"][0]["uscc"]
     response = empty_client.get(f"/enterprises/{uscc}")
     assert response.status_code == 200 and "创新积分与画像" not in response.text
+
+
+def test_a_round_of_another_rulebook_version_is_a_conflict(world: World) -> None:
+    with world.container.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE scoring_round SET rulebook_hash = :h"), {"h": "0" * 64})
+    uscc = _pick(world.results, 0)["uscc"]
+    message = _error(world.client.get(f"/api/enterprises/{uscc}/profile"), 409, "round_rulebook_changed")
+    assert "积分规则版本与当前不同" in message and "innopoints score" in message
+    assert world.client.get(f"/enterprises/{uscc}").status_code == 200  # the page still shows the directory

@@ -40,6 +40,10 @@ class NoRound(UserError):
     """No scoring round exists yet (the API answers 409)."""
 
 
+class StaleRound(UserError):
+    """The round was scored with another version of the points rulebook (the API answers 409)."""
+
+
 def _firm(session: Session, uscc: str) -> FirmRecord:
     firm = repo.load_firm(session, uscc)
     if firm is None:
@@ -70,8 +74,8 @@ def _round_and_result(
 
 def _check_rulebook(rnd: ScoringRound, rb: PointsRulebook) -> None:
     if rnd.rulebook_hash != rb.version_hash:
-        raise UserError(
-            f"评价批次 {rnd.id} 的积分规则版本与当前不同，无法解释 "
+        raise StaleRound(
+            f"评价批次 {rnd.id} 的积分规则版本与当前不同，无法解释，请重新运行 innopoints score "
             f"(round rulebook {rnd.rulebook_hash[:12]} ≠ current {rb.version_hash[:12]})"
         )
 

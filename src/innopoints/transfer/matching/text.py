@@ -16,7 +16,6 @@ import os
 import re
 import threading
 import unicodedata
-from collections import OrderedDict
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -64,31 +63,37 @@ class Analysed:
     content: str
 
 
+ClauseResult = tuple[tuple[str, ...], tuple[str, ...]]  # (content words, stop-word-free runs)
+
+
 class ClauseCache:
-    """Bounded LRU cache of jieba segmentations keyed by clause; thread-safe; counts hits."""
+    """Bounded cache of analysed clauses (insertion order, oldest dropped first); counts hits.
+
+    Lookups take no lock (a dict read is atomic in CPython); inserts and evictions do."""
 
     def __init__(self, capacity: int = 500_000) -> None:
         self.capacity = capacity
-        self._data: OrderedDict[str, tuple[str, ...]] = OrderedDict()
+        self._data: dict[str, ClauseResult] = {}
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
-    def get(self, clause: str) -> tuple[str, ...] | None:
-        with self._lock:
-            value = self._data.get(clause)
-            if value is None:
-                self.misses += 1
-                return None
+    def get(self, clause: str) -> ClauseResult | None:
+        value = self._data.get(clause)
+        if value is None:
+            self.misses += 1
+        else:
             self.hits += 1
-            self._data.move_to_end(clause)
-            return value
+        return value
 
-    def put(self, clause: str, tokens: tuple[str, ...]) -> None:
+    def put(self, clause: str, result: ClauseResult) -> None:
         with self._lock:
-            self._data[clause] = tokens
-            if len(self._data) > self.capacity:
-                self._data.popitem(last=False)
+            self._data[clause] = result
+            while len(self._data) > self.capacity:
+                del self._data[next(iter(self._data))]
+
+    def __len__(self) -> int:
+        return len(self._data)
 
     @property
     def hit_ratio(self) -> float:
@@ -177,45 +182,53 @@ class TextAnalyzer:
         return self._segmenter.name
 
     def segment(self, clause: str) -> tuple[str, ...]:
-        """jieba tokens of a clause; digit runs are cut out first (numbers make clauses unique and
-        would defeat the cache; they become separate tokens)."""
-        if any(ch.isdigit() for ch in clause):
-            out: list[str] = []
-            for piece in _DIGIT_SPLIT.split(clause):
-                if not piece:
-                    continue
-                out.extend((piece,) if _DIGITS.fullmatch(piece) else self._segment(piece))
-            return tuple(out)
-        return self._segment(clause)
+        """jieba tokens of a clause; digit runs are cut out first and kept as separate tokens."""
+        out: list[str] = []
+        for piece in _DIGIT_SPLIT.split(clause):
+            if piece:
+                out.extend((piece,) if _DIGITS.fullmatch(piece) else self._cut(piece))
+        return tuple(out)
 
-    def _segment(self, clause: str) -> tuple[str, ...]:
-        cached = self.cache.get(clause)
+    def _cut(self, piece: str) -> list[str]:
+        return [t for t in self._segmenter.cut(piece) if t.strip()]
+
+    def analyse_clause(self, clause: str) -> ClauseResult:
+        """(content words, runs of content text between stop words) of one clause, cached.
+
+        The cache key has every digit run replaced by ``0``: numbers never become words and count
+        as ``0`` in the content text, so clauses differing only in their numbers share one entry."""
+        key = _DIGITS.sub("0", clause)
+        cached = self.cache.get(key)
         if cached is not None:
             return cached
-        tokens = tuple(t for t in self._segmenter.cut(clause) if t.strip())
-        self.cache.put(clause, tokens)
-        return tokens
+        words: list[str] = []
+        pieces: list[str] = []
+        run: list[str] = []
+        for token in self.segment(key):
+            if token in self.stopwords or not _WORDLIKE.search(token):
+                if run:
+                    pieces.append("".join(run))
+                    run = []
+                continue
+            if _DIGITS.fullmatch(token):
+                run.append("0")
+                continue
+            words.append(token)
+            run.append(token)
+        if run:
+            pieces.append("".join(run))
+        result = (tuple(words), tuple(pieces))
+        self.cache.put(key, result)
+        return result
 
     def analyse(self, text: str | None) -> Analysed:
         """Words (no stop words, no bare numbers) and stop-word-masked content for n-grams."""
-        norm = normalize(text)
         words: list[str] = []
         pieces: list[str] = []
-        for clause in split_clauses(norm):
-            run: list[str] = []
-            for token in self.segment(clause):
-                if token in self.stopwords or not _WORDLIKE.search(token):
-                    if run:
-                        pieces.append("".join(run))
-                        run = []
-                    continue
-                if _DIGITS.fullmatch(token):
-                    run.append("0")
-                    continue
-                words.append(token)
-                run.append(token)
-            if run:
-                pieces.append("".join(run))
+        for clause in split_clauses(normalize(text)):
+            clause_words, clause_pieces = self.analyse_clause(clause)
+            words.extend(clause_words)
+            pieces.extend(clause_pieces)
         return Analysed(tuple(words), " ".join(pieces))
 
     def words(self, text: str | None) -> tuple[str, ...]:

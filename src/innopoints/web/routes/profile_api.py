@@ -2,7 +2,7 @@
 
 Routes stay thin: parse parameters, call ``innopoints.profile.service``, render JSON. Decimals are exact
 strings (money in 元 with two decimals), dates ISO text. Errors use the common body
-``{"error": {"code", "message"}}``: 404 unknown firm/round, 422 bad parameters, 409 no round yet.
+``{"error": {"code", "message"}}``: 404 unknown firm/round, 422 bad parameters, 409 no round yet or a round of another rulebook version.
 """
 
 from __future__ import annotations
@@ -27,7 +27,10 @@ from innopoints.web.schemas import ErrorBody
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "企业或评价批次不存在 (not found)"},
-    409: {"model": ErrorBody, "description": "尚无积分评价批次 (no scoring round yet)"},
+    409: {
+        "model": ErrorBody,
+        "description": "尚无积分评价批次，或批次的积分规则版本与当前不同 (no round yet / round of another rulebook)",
+    },
     422: {"model": ErrorBody, "description": "参数无效 (invalid parameter)"},
 }
 JSON_OK: dict[int | str, dict[str, Any]] = {200: {"content": {"application/json": {}}}}
@@ -64,6 +67,8 @@ def _answer(request: Request, build: Callable[[], Any]) -> Response:
         return _json(build())
     except service.NoRound as exc:
         return error_response(request, 409, "no_round", exc.message)
+    except service.StaleRound as exc:
+        return error_response(request, 409, "round_rulebook_changed", exc.message)
 
 
 @router.get(
