@@ -121,13 +121,19 @@ def evaluate_cmd(
 def tune_cmd(
     out: Path = typer.Option(..., "--out", help="写出调优后的权重 YAML (write tuned weights here)"),
     weights: Path | None = typer.Option(None, "--weights", help="起点权重 (starting weights)"),
+    bm25: bool = typer.Option(
+        False, "--bm25", help="先调 BM25F 参数 k1/b/字段权重 (first tune the BM25F parameters)"
+    ),
 ) -> None:
     """仅在开发集 tune 半区上坐标上升调权 (coordinate ascent on the tune half only)."""
     import yaml
 
-    from innopoints.transfer.matching.evaluate import tune
+    from innopoints.transfer.matching.evaluate import tune, tune_bm25
 
-    config, best = tune(_weights(weights), progress=_info)
+    config = _weights(weights)
+    if bm25:
+        config, _ = tune_bm25(config, progress=_info)
+    config, best = tune(config, progress=_info)
     out.write_text(
         "# Written by `innopoints match tune` (coordinate ascent on the dev set's tune half).\n"
         + yaml.safe_dump(config.to_yaml_dict(), allow_unicode=True, sort_keys=False),

@@ -91,4 +91,5 @@ class ScoringResult(Base):
     __table_args__ = (
         UniqueConstraint("round_id", "uscc", name="uq_scoring_result_round_uscc"),
         Index("ix_scoring_result_round_points", "round_id", "points_centi"),
+        Index("ix_scoring_result_round_group", "round_id", "peer_group"),
     )

@@ -25,7 +25,6 @@ from innopoints.transfer.matching.text import Analysed, TextAnalyzer
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 FIELDS = ("title", "keywords", "abstract")
-TITLE_BOOST = 0.5  # extra query weight of a term that also occurs in the query's title
 
 
 @dataclass(frozen=True)
@@ -36,10 +35,11 @@ class QueryTerms:
     weights: F64
 
 
-def _weighted(title_terms: Sequence[int], all_terms: Sequence[int]) -> QueryTerms:
+def _weighted(title_terms: Sequence[int], all_terms: Sequence[int], title_boost: float) -> QueryTerms:
+    """Each distinct term once, weight 1 (+ ``title_boost`` when it also occurs in the title)."""
     unique = sorted(set(all_terms))
     in_title = set(title_terms)
-    weights = np.array([1.0 + (TITLE_BOOST if t in in_title else 0.0) for t in unique])
+    weights = np.array([1.0 + (title_boost if t in in_title else 0.0) for t in unique])
     return QueryTerms(np.array(unique, dtype=np.int64), weights)
 
 
@@ -106,18 +106,21 @@ class MatchIndex:
         title = self.analyzer.analyse(query.title)
         body = self.analyzer.analyse(query.text)
         out: dict[str, QueryTerms] = {}
+        boost = self.bm25.title_boost
         if "word" in self.channels:
             vocab = self.word_vocab
             t_ids = [vocab[w] for w in title.words if w in vocab]
             b_ids = [vocab[w] for w in body.words if w in vocab]
-            out["word"] = _weighted(t_ids, t_ids + b_ids)
+            out["word"] = _weighted(t_ids, t_ids + b_ids, boost)
         if "ngram" in self.channels:
             out["ngram"] = _weighted(
-                self._ngram_terms(title.content), self._ngram_terms(f"{title.content} {body.content}")
+                self._ngram_terms(title.content),
+                self._ngram_terms(f"{title.content} {body.content}"),
+                boost,
             )
         if "concept" in self.channels:
             t_c = self._concepts(title.words)
-            out["concept"] = _weighted(t_c, t_c + self._concepts(body.words))
+            out["concept"] = _weighted(t_c, t_c + self._concepts(body.words), boost)
         return out
 
     def _ngram_terms(self, content: str) -> list[int]:

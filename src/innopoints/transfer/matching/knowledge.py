@@ -34,6 +34,7 @@ class BM25Config:
     field_weights: dict[str, float] = field(
         default_factory=lambda: {"title": 3.0, "keywords": 2.0, "abstract": 1.0}
     )
+    title_boost: float = 0.0  # extra query weight of a term that also occurs in the query's title
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,12 @@ class RankerConfig:
 
     def to_yaml_dict(self) -> dict[str, Any]:
         return {
-            "bm25": {"k1": self.bm25.k1, "b": self.bm25.b, "field_weights": dict(self.bm25.field_weights)},
+            "bm25": {
+                "k1": self.bm25.k1,
+                "b": self.bm25.b,
+                "field_weights": dict(self.bm25.field_weights),
+                "title_boost": self.bm25.title_boost,
+            },
             "candidates": self.candidates,
             "weights": {k: round(v, 4) for k, v in self.weights.items()},
             "params": dict(self.params),
@@ -73,6 +79,7 @@ def parse_ranker_config(data: dict[str, Any]) -> RankerConfig:
             field_weights={
                 k: float(v) for k, v in bm.get("field_weights", BM25Config().field_weights).items()
             },
+            title_boost=float(bm.get("title_boost", 0.0)),
         ),
         candidates=int(data.get("candidates", 1000)),
         weights=weights,

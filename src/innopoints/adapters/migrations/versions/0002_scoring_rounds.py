@@ -83,10 +83,12 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("scoring_result", schema=None) as batch_op:
         batch_op.create_index("ix_scoring_result_round_points", ["round_id", "points_centi"], unique=False)
+        batch_op.create_index("ix_scoring_result_round_group", ["round_id", "peer_group"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("scoring_result", schema=None) as batch_op:
+        batch_op.drop_index("ix_scoring_result_round_group")
         batch_op.drop_index("ix_scoring_result_round_points")
     op.drop_table("scoring_result")
     op.drop_table("scoring_reference")
