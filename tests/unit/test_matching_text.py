@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from innopoints.transfer.matching.knowledge import load_knowledge
 from innopoints.transfer.matching.ngrams import corpus_ngrams, decode, text_ngrams
-from innopoints.transfer.matching.text import default_analyzer, normalize, plain_analyzer, split_clauses
+from innopoints.transfer.matching.text import (
+    TextAnalyzer,
+    default_analyzer,
+    make_segmenter,
+    normalize,
+    plain_analyzer,
+    split_clauses,
+)
 
 
 def test_normalize_folds_full_width_and_case() -> None:
@@ -59,3 +67,37 @@ def test_ngram_ids_of_bigram_and_trigram_never_clash() -> None:
     ids = text_ngrams("一二三")
     assert len(set(ids.tolist())) == 3
     assert {decode(int(i)) for i in ids} == {"一二", "二三", "一二三"}
+
+
+def test_numbers_share_one_cache_entry_and_do_not_change_words() -> None:
+    analyzer = TextAnalyzer(load_knowledge())
+    first = analyzer.analyse("电池循环寿命提高30%")
+    second = analyzer.analyse("电池循环寿命提高450%")
+    assert first.words == second.words
+    assert "0" in first.content and "30" not in first.content
+    assert len(analyzer.cache) == 1 and analyzer.cache.hits == 1
+
+
+def test_rust_and_python_jieba_agree_on_the_dev_set() -> None:
+    from innopoints.transfer.matching.devset import load_devset
+
+    terms = load_knowledge().dictionary_terms
+    fast, reference = make_segmenter(terms, "rjieba"), make_segmenter(terms, "jieba")
+    assert (fast.name, reference.name) == ("rjieba", "jieba")
+    clauses = [
+        c
+        for a in load_devset().achievements
+        for c in split_clauses(normalize(f"{a.title}，{a.abstract}"))
+        if not any(ch.isdigit() for ch in c)
+    ]
+    same = sum(fast.cut(c) == reference.cut(c) for c in clauses)
+    assert len(clauses) > 500
+    assert same / len(clauses) >= 0.99
+
+
+def test_segmenter_choice_is_validated() -> None:
+    import pytest
+
+    with pytest.raises(ValueError, match="unknown segmenter"):
+        make_segmenter((), "thulac")
+    assert TextAnalyzer(load_knowledge(), segmenter="jieba").segmenter_name == "jieba"

@@ -13,9 +13,13 @@ from innopoints.cli import (
     exchange_cmd,
     export_cmd,
     match_cmd,
+    policy_cmd,
+    pool_cmd,
+    potential_cmd,
     score_cmd,
     serve_cmd,
     synth_cmd,
+    targets_cmd,
     uscc_cmd,
 )
 from innopoints.errors import UserError
@@ -38,6 +42,10 @@ for module in (
     match_cmd,
     serve_cmd,
     score_cmd,
+    potential_cmd,
+    pool_cmd,
+    policy_cmd,
+    targets_cmd,
 ):
     module.register(app)
 

@@ -28,6 +28,7 @@ from typing import Any, Protocol
 import polars as pl
 
 from innopoints.errors import UserError
+from innopoints.rules.columnar_facts import Fact, compare, fact_condition, fact_vs_fact
 from innopoints.rules.compiled import CompiledBand, CompiledRulebook, ResolvedParameter
 from innopoints.rules.numbers import exact
 
@@ -46,6 +47,9 @@ class Backend(Protocol):
     def is_null(self, expr: Expr) -> Expr: ...
     def fill_null(self, expr: Expr, value: int | bool) -> Expr: ...
     def cases(self, branches: Sequence[tuple[Expr, Expr]], otherwise: Expr) -> Expr: ...
+    def is_in(self, expr: Expr, members: Sequence[str]) -> Expr: ...
+    def date_lit(self, day: dt.date) -> Expr: ...
+    def add_years(self, expr: Expr, years: int) -> Expr: ...
 
 
 class PolarsBackend:
@@ -76,6 +80,16 @@ class PolarsBackend:
             chain = chain.when(cond).then(value)
         return chain.otherwise(otherwise)
 
+    def is_in(self, expr: Expr, members: Sequence[str]) -> Expr:
+        return pl.when(expr.is_null()).then(self.null_bool()).otherwise(expr.is_in(list(members)))
+
+    def date_lit(self, day: dt.date) -> Expr:
+        return pl.lit(day, dtype=pl.Date)
+
+    def add_years(self, expr: Expr, years: int) -> Expr:
+        """The same day ``years`` later; 29 February → 28 February (as ``common.add_years``)."""
+        return expr.dt.offset_by(f"{years}y")
+
 
 @dataclass(frozen=True)
 class Points:
@@ -91,22 +105,6 @@ def _fraction(value: Any) -> Fraction:
     return exact(value)
 
 
-def _compare(left: Expr, op: str, right: Expr) -> Expr:
-    if op == ">=":
-        return left >= right
-    if op == ">":
-        return left > right
-    if op == "<=":
-        return left <= right
-    if op == "<":
-        return left < right
-    if op == "==":
-        return left == right
-    if op == "!=":
-        return left != right
-    raise UserError(f"列式编译不支持运算符 {op} (the columnar compiler does not support operator {op})")
-
-
 class ColumnarRulebook:
     """One rulebook at one as-of date, compiled against a firm table through ``backend``.
 
@@ -119,7 +117,7 @@ class ColumnarRulebook:
         book: CompiledRulebook,
         as_of: dt.date,
         backend: Backend,
-        inputs: Mapping[str, Expr],
+        inputs: Mapping[str, Expr | Sequence[Expr]],
         units: Mapping[str, int] = DEFAULT_UNITS,
     ) -> None:
         unknown = [name for name in inputs if name not in book.book.inputs]
@@ -137,11 +135,28 @@ class ColumnarRulebook:
 
     def input(self, name: str) -> Expr:
         decl = self.book.book.inputs[name]
+        if decl.shape == "series":
+            raise UserError(f"输入 {name} 为多年序列，请用 series() (series input: use series())")
         if name in self._inputs:
             return self._inputs[name]
         if decl.default is not None:
             return self.b.lit(decl.default)
         return self.b.null_bool() if decl.kind == "bool" else self.b.null_int()
+
+    def series(self, name: str) -> list[Expr]:
+        """A series input as one expression per year, oldest first (all null when not given)."""
+        decl = self.book.book.inputs[name]
+        if decl.shape != "series" or decl.length is None:
+            raise UserError(f"输入 {name} 不是定长多年序列 (not a fixed-length series input)")
+        given = self._inputs.get(name)
+        if given is None:
+            return [self.b.null_int() for _ in range(decl.length)]
+        values = list(given) if isinstance(given, Sequence) else [given]
+        if len(values) != decl.length:
+            raise UserError(
+                f"输入 {name} 应为 {decl.length} 个年度列 (expected {decl.length} yearly columns)"
+            )
+        return values
 
     def unit_of(self, name: str) -> int:
         return self.units[self.book.book.inputs[name].kind]
@@ -152,10 +167,10 @@ class ColumnarRulebook:
         terms: list[Expr] = []
         if band.lower is not None:
             p, q = band.lower.numerator, band.lower.denominator
-            terms.append(_compare(num * q, ">=" if band.lower_inclusive else ">", den * p))
+            terms.append(compare(num * q, ">=" if band.lower_inclusive else ">", den * p))
         if band.upper is not None:
             p, q = band.upper.numerator, band.upper.denominator
-            terms.append(_compare(num * q, "<=" if band.upper_inclusive else "<", den * p))
+            terms.append(compare(num * q, "<=" if band.upper_inclusive else "<", den * p))
         out = self.b.lit(True)
         for term in terms:
             out = out & term
@@ -187,11 +202,17 @@ class ColumnarRulebook:
         if self.unit_of(num) != self.unit_of(den):
             raise TypeError(f"{num} and {den} are not in the same unit")
         n, d = self.input(num), self.input(den)
+        known = ~(self.b.is_null(n) | self.b.is_null(d))
+        return self.ratio_expr_points(n, d, known, pid, maximum, undefined=undefined)
+
+    def ratio_expr_points(
+        self, n: Expr, d: Expr, known: Expr, pid: str, maximum: int, *, undefined: int = 0
+    ) -> Points:
+        """As :meth:`ratio_points` for a derived ratio ``n ÷ d`` whose inputs are known when ``known``."""
         inner = self._band_points(pid, n, d)
         zero, bad = d == 0, d < 0
         fixed = [(zero, self.b.lit(undefined)), (bad, self.b.null_int())]
         banded = Points(self.b.cases(fixed, inner.lo), self.b.cases(fixed, inner.hi))
-        known = ~(self.b.is_null(n) | self.b.is_null(d))
         return self._unknown_or(known, banded, maximum)
 
     def count_points(self, name: str, pid: str, maximum: int) -> Points:
@@ -199,6 +220,26 @@ class ColumnarRulebook:
         x = self.input(name)
         inner = self._band_points(pid, x, self.unit_of(name))
         return self._unknown_or(~self.b.is_null(x), inner, maximum)
+
+    def band_maximum(self, pid: str) -> int:
+        """The highest points any band of ``pid`` gives (the maximum of an item scored by that table)."""
+        bands = self.param(pid).bands or ()
+        return max(band.points[1] for band in bands if band.points is not None)
+
+    def table_points(self, pid: str, key: Expr, rows: Mapping[bool, str]) -> Points:
+        """Points of a ``table`` parameter row chosen by a nullable Boolean (null: ``[0, highest row]``)."""
+        table = self.value(pid)
+        yes, no = int(table[rows[True]]), int(table[rows[False]])
+        exact_pts = self.b.cases([(key, self.b.lit(yes))], self.b.lit(no))
+        known = ~self.b.is_null(key)
+        return self._unknown_or(known, Points(exact_pts, exact_pts), max(yes, no))
+
+    def capped(self, points: Points, cap: int) -> Points:
+        """``min(lo, cap)``, ``min(hi, cap)`` as ``ScoreRange.capped``."""
+        c = self.b.lit(int(cap))
+        return Points(
+            self.b.cases([(points.lo > c, c)], points.lo), self.b.cases([(points.hi > c, c)], points.hi)
+        )
 
     def best_of(self, *ranges: Points) -> Points:
         """The better of alternative scorings (max of lows, max of highs), as the evaluator's best_of."""
@@ -219,9 +260,10 @@ class ColumnarRulebook:
         return Points(lo, hi)
 
     # -- conditions -----------------------------------------------------------------------------
-    def condition(self, cid: str, derived: Mapping[str, Points]) -> Expr:
-        """The condition as a nullable boolean (null = unknown); ``derived`` holds the points ranges
-        that conditions on derived facts (e.g. ``score``) compare."""
+    def condition(self, cid: str, derived: Mapping[str, Points | Fact]) -> Expr:
+        """The condition as a nullable boolean (null = unknown); ``derived`` holds the values that
+        conditions on derived facts compare: points ranges (e.g. ``score``) or the facts of
+        :mod:`innopoints.rules.columnar_facts` (ratios, quantities, ages, constants)."""
         decl = self.book.condition(cid)
         if decl.all_of is not None or decl.any_of is not None:
             parts = [self.condition(child, derived) for child in (decl.all_of or decl.any_of or [])]
@@ -232,26 +274,40 @@ class ColumnarRulebook:
         assert decl.field is not None and decl.op is not None
         threshold = self.value(decl.param) if decl.param is not None else decl.value
         if decl.field in derived:
-            return self._range_condition(derived[decl.field], decl.op, _fraction(threshold))
+            fact = derived[decl.field]
+            if isinstance(fact, Points):
+                return self._range_condition(fact, decl.op, _fraction(threshold))
+            if decl.threshold_field is not None:
+                if decl.threshold_field not in derived:
+                    raise UserError(f"条件 {cid} 的阈值字段 {decl.threshold_field} 未提供 (not supplied)")
+                other = derived[decl.threshold_field]
+                if isinstance(other, Points):
+                    raise UserError(f"条件 {cid}：分数区间不能作阈值 (a points range cannot be a threshold)")
+                return fact_vs_fact(self.b, fact, decl.op, other)
+            return fact_condition(self.b, fact, decl.op, _fraction(threshold), self.as_of)
         if decl.field not in self.book.book.inputs:
             raise UserError(
                 f"条件 {cid} 的字段 {decl.field} 需要计算值 (derived value not supplied to the compiler)"
             )
         left = self.input(decl.field)
+        if decl.op == "in":
+            if not isinstance(threshold, tuple):
+                raise UserError(f"条件 {cid}：运算符 in 需要集合参数 (operator in needs a set parameter)")
+            return self.b.is_in(left, [str(m) for m in threshold])
         if decl.threshold_field is not None:
             if self.unit_of(decl.field) != self.unit_of(decl.threshold_field):
                 raise TypeError(f"{decl.field} and {decl.threshold_field} are not in the same unit")
-            return _compare(left, decl.op, self.input(decl.threshold_field))
-        if isinstance(threshold, bool):
-            return _compare(left, decl.op, self.b.lit(threshold))
+            return compare(left, decl.op, self.input(decl.threshold_field))
+        if isinstance(threshold, bool | str):
+            return compare(left, decl.op, self.b.lit(threshold))
         t = _fraction(threshold) * self.unit_of(decl.field)
-        return _compare(left * t.denominator, decl.op, self.b.lit(t.numerator))
+        return compare(left * t.denominator, decl.op, self.b.lit(t.numerator))
 
     def _range_condition(self, rng: Points, op: str, t: Fraction) -> Expr:
         """Decided when the comparison gives the same answer at both ends (for ``==``/``!=``: when the
         range is one value or does not contain the threshold), as Evaluation._check_range."""
         p, q = self.b.lit(t.numerator), t.denominator
-        low, high = _compare(rng.lo * q, op, p), _compare(rng.hi * q, op, p)
+        low, high = compare(rng.lo * q, op, p), compare(rng.hi * q, op, p)
         if op in ("==", "!="):
             inside = (rng.lo * q <= p) & (rng.hi * q >= p)
             decided = (rng.lo == rng.hi) | ~inside

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
 from pyspark.sql import Column
 from pyspark.sql import functions as F
-from pyspark.sql.types import BooleanType, LongType
+from pyspark.sql.types import BooleanType, DateType, LongType
 
 from innopoints.rules.columnar import Expr
 
@@ -40,3 +41,14 @@ class SparkBackend:
         for cond, value in rest:
             chain = chain.when(cond, value)
         return chain.otherwise(otherwise)
+
+    def is_in(self, expr: Expr, members: Sequence[str]) -> Expr:
+        column: Column = expr
+        return F.when(column.isNull(), self.null_bool()).otherwise(column.isin(list(members)))
+
+    def date_lit(self, day: dt.date) -> Expr:
+        return F.lit(day).cast(DateType())
+
+    def add_years(self, expr: Expr, years: int) -> Expr:
+        """The same day ``years`` later; 29 February → 28 February (``add_months`` clamps the day)."""
+        return F.add_months(expr, 12 * years)

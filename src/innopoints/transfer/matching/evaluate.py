@@ -29,8 +29,8 @@ GRID = (0.0, 0.01, 0.02, 0.04, 0.07, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.7)
 BOUNDS = {"field": 0.3, "trl": 0.1, "budget": 0.1, "locality": 0.05, "prior": 0.1}
 # BM25F grid per parameter (field weights relative to abstract = 1.0) for ``tune_bm25``.
 BM25_GRID: dict[str, tuple[float, ...]] = {
-    "k1": (0.3, 0.5, 0.8, 1.0, 1.2, 1.6, 2.0),
-    "b": (0.3, 0.5, 0.6, 0.75, 0.9),
+    "k1": (0.1, 0.2, 0.3, 0.5, 0.8, 1.0, 1.2, 1.6, 2.0),
+    "b": (0.0, 0.15, 0.3, 0.5, 0.6, 0.75, 0.9),
     "title": (1.0, 1.5, 2.0, 3.0, 5.0),
     "keywords": (0.5, 1.0, 1.5, 2.0, 3.0),
     "title_boost": (0.0, 0.25, 0.5, 1.0),
@@ -142,7 +142,13 @@ def _ndcg_of(
 def _with_bm25(bm25: BM25Config, name: str, value: float) -> BM25Config:
     if name in ("title", "keywords"):
         return replace(bm25, field_weights={**bm25.field_weights, name: value})
-    return replace(bm25, **{name: value})
+    if name == "k1":
+        return replace(bm25, k1=value)
+    if name == "b":
+        return replace(bm25, b=value)
+    if name == "title_boost":
+        return replace(bm25, title_boost=value)
+    raise ValueError(f"unknown BM25F parameter {name!r}")
 
 
 def _bm25_value(bm25: BM25Config, name: str) -> float:

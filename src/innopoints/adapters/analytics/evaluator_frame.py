@@ -1,0 +1,148 @@
+"""The evaluator input columns of a batch round, from the same records the single-firm mapping reads.
+
+:func:`innopoints.eligibility.panel_inputs.build_inputs` builds each ladder evaluator's input object for
+one firm; this builds the same facts for every firm at once (Polars, one row per firm). The round scores
+year ``R`` on the latest complete year, so the windows are those of ``build_inputs`` with
+``as_of = 31 December R`` and ``filing_year = R + 1``: years ``R−3 … R`` oldest first, qualifications
+valid on the as-of date, the latest valuation and the largest venture investment up to ``R``, and
+"professionally invested" when any year up to ``R`` records a venture round or equity financing.
+
+Columns (money and counts in panel hundredths, like the firm frame): ``x_registration_date``,
+``x_listed``, ``x_<field>__<k>`` (k = 0 … 3 for years R−3 … R), ``x_venture_max`` (years ≤ R),
+``x_valuation`` and ``x_invested`` (years ≤ R + 1, as ``build_inputs`` reads them), ``x_valid_<kind>``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from innopoints.eligibility.panel_inputs import CLASS1, CLASS2
+
+WINDOW = 4
+WINDOW_FIELDS = tuple(
+    dict.fromkeys(
+        (
+            "operating_revenue",
+            "employees",
+            "sci_tech_staff",
+            "rd_expense",
+            "total_assets",
+            "total_liabilities",
+            "ip_invention_granted",
+            "rd_platforms_provincial",
+            *CLASS1,
+            *CLASS2,
+        )
+    )
+)
+HISTORY_FIELDS = ("largest_venture_investment", "valuation", "venture_rounds", "equity_financing")
+VALID_KINDS = ("tech_sme", "high_tech_enterprise")
+
+
+def window_col(field: str, k: int) -> str:
+    return f"x_{field}__{k}"
+
+
+def valid_col(kind: str) -> str:
+    return f"x_valid_{kind}"
+
+
+def panel_years_needed(year: int) -> tuple[int, int]:
+    """The panel years the evaluator columns read: the window ``R−3 … R`` (history fields: all ≤ R)."""
+    return year - WINDOW + 1, year
+
+
+def _valid_on(quals: pl.LazyFrame, day: date) -> pl.LazyFrame:
+    """``QualificationRecord.valid_on``: granted by ``day``, not revoked by it, not yet expired."""
+    expires = pl.coalesce(pl.col("expires_on"), pl.date(pl.col("granted_on").dt.year(), 12, 31))
+    ok = (
+        (pl.col("granted_on") <= day)
+        & (pl.col("revoked_on").is_null() | (pl.col("revoked_on") > day))
+        & (pl.lit(day) <= expires)
+    )
+    return quals.filter(ok & pl.col("kind").is_in(VALID_KINDS)).select("uscc", "kind").unique()
+
+
+def _synth_valid(cols: list[str], day: date) -> dict[str, pl.Expr]:
+    """The synthetic-city enterprise columns as qualification records valid on ``day``."""
+    out: dict[str, pl.Expr] = {}
+    if "tech_sme_year" in cols:
+        out["tech_sme"] = pl.col("tech_sme_year").cast(pl.Int32) == day.year
+    if {"high_tech_cert_granted_on", "high_tech_cert_expires_on"} <= set(cols):
+        out["high_tech_enterprise"] = (pl.col("high_tech_cert_granted_on") <= day) & (
+            pl.col("high_tech_cert_expires_on") >= day
+        )
+    return out
+
+
+def evaluator_frame(
+    year: int,
+    enterprises: pl.DataFrame | pl.LazyFrame,
+    panel: pl.DataFrame | pl.LazyFrame,
+    qualifications: pl.DataFrame | None = None,
+) -> pl.LazyFrame:
+    """One row per enterprise (``uscc``) with every evaluator input column, lazily."""
+    day = date(year, 12, 31)
+    ent = enterprises.lazy()
+    ent_cols = ent.collect_schema().names()
+    synth = _synth_valid(ent_cols, day)
+    listed = pl.col("listed").cast(pl.Boolean).fill_null(False) if "listed" in ent_cols else pl.lit(False)
+    frame = ent.select(
+        "uscc",
+        pl.col("registration_date").alias("x_registration_date"),
+        listed.alias("x_listed"),
+        *[synth.get(k, pl.lit(False)).fill_null(False).alias(valid_col(k)) for k in VALID_KINDS],
+    )
+    lazy = panel.lazy().filter(pl.col("year") <= year)
+    names = lazy.collect_schema().names()
+    first, _ = panel_years_needed(year)
+    present = [f for f in WINDOW_FIELDS if f in names]
+    recent = lazy.filter(pl.col("year") >= first)
+    wide = recent.group_by("uscc").agg(
+        pl.col(f).filter(pl.col("year") == first + k).first().cast(pl.Int64).alias(window_col(f, k))
+        for f in present
+        for k in range(WINDOW)
+    )
+    history = [f for f in HISTORY_FIELDS if f in names]
+    if "largest_venture_investment" in history:
+        venture = lazy.group_by("uscc").agg(
+            pl.col("largest_venture_investment").max().cast(pl.Int64).alias("x_venture_max")
+        )
+        frame = frame.join(venture, on="uscc", how="left")
+    # the unicorn inputs read every year up to the filing year R + 1 (as build_inputs does)
+    upto_filing = panel.lazy().filter(pl.col("year") <= year + 1)
+    aggs: list[pl.Expr] = []
+    if "valuation" in history:
+        latest = pl.col("valuation").sort_by("year").drop_nulls().last().cast(pl.Int64)
+        aggs.append(latest.alias("x_valuation"))
+    invest = [f for f in ("venture_rounds", "equity_financing") if f in history]
+    if invest:
+        positive = pl.any_horizontal([pl.col(f) > 0 for f in invest]).fill_null(False).any()
+        any_known = pl.any_horizontal([pl.col(f).is_not_null() for f in invest]).any()
+        aggs.append(pl.when(positive).then(True).when(any_known).then(False).alias("x_invested"))
+    if aggs:
+        frame = frame.join(upto_filing.group_by("uscc").agg(aggs), on="uscc", how="left")
+    frame = frame.join(wide, on="uscc", how="left")
+    if qualifications is not None and qualifications.height:
+        valid = _valid_on(qualifications.lazy(), day)
+        flags = valid.group_by("uscc").agg((pl.col("kind") == k).any().alias(f"_v_{k}") for k in VALID_KINDS)
+        frame = (
+            frame.join(flags, on="uscc", how="left")
+            .with_columns(
+                (pl.col(valid_col(k)) | pl.col(f"_v_{k}").fill_null(False)).alias(valid_col(k))
+                for k in VALID_KINDS
+            )
+            .drop([f"_v_{k}" for k in VALID_KINDS])
+        )
+    have = frame.collect_schema().names()
+    fill = [
+        pl.lit(None, dtype=pl.Int64).alias(c)
+        for c in [window_col(f, k) for f in WINDOW_FIELDS for k in range(WINDOW)]
+        + ["x_venture_max", "x_valuation"]
+        if c not in have
+    ]
+    if "x_invested" not in have:
+        fill.append(pl.lit(None, dtype=pl.Boolean).alias("x_invested"))
+    return frame.with_columns(fill)
