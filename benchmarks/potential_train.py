@@ -35,7 +35,9 @@ def main() -> None:
         t0 = time.perf_counter()
         data = load_parquet(city)
         results = {task: run_task(data, task) for task in TASKS}
-        path = save(Path(tmp) / "models", results, build_card(results, data.source, load_points().version_hash, 0))
+        path = save(
+            Path(tmp) / "models", results, build_card(results, data.source, load_points().version_hash, 0)
+        )
         train_s = time.perf_counter() - t0
         print(f"train + evaluate + save (both tasks, 3 models each): {train_s:.1f} s  (bar ≤ 180 s)")
         for task, res in results.items():

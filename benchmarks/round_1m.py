@@ -13,6 +13,7 @@ import polars as pl
 from round_common import panel_dir, peak_rss_mb, timed
 
 from innopoints.adapters.analytics import polars_engine
+from innopoints.adapters.analytics.evaluator_frame import with_evaluator_inputs
 from innopoints.adapters.analytics.inputs import build_firm_frame
 from innopoints.adapters.analytics.parquet_source import read_panel
 from innopoints.scoring.rulebook import PointsRulebook, load_points
@@ -23,6 +24,8 @@ YEAR = 2025
 def full_round(folder, rb: PointsRulebook) -> pl.DataFrame:
     src = read_panel(folder, YEAR, rb.panel_fields_used())
     firms = build_firm_frame(rb, YEAR, src.enterprises, src.panel, src.qualifications, src.negatives)
+    history = pl.scan_parquet(folder / "panel.parquet")
+    firms = with_evaluator_inputs(firms, YEAR, src.enterprises, history, src.qualifications)
     result, _ = polars_engine.score(firms, rb, YEAR)
     return result
 
@@ -87,7 +90,7 @@ def main() -> None:
         f"hand-written Polars peer-percentile points ({n:,} firms)", lambda: hand_written(folder, rb)
     )
     result, t_round = timed(
-        f"full round: points, tech SME, ladder, ranks, lists ({n:,} firms)", lambda: full_round(folder, rb)
+        f"full round: points, every ladder evaluator, ladder stages, ranks, lists ({n:,} firms)", lambda: full_round(folder, rb)
     )
     _base2, t_base2 = timed("hand-written again (order effects)", lambda: hand_written(folder, rb))
     t_base = min(t_base, t_base2)

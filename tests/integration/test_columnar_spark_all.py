@@ -14,7 +14,7 @@ import pytest
 from innopoints.eligibility.registry import EVALUATORS
 from innopoints.eligibility.rulebooks import rulebook
 from innopoints.rules.columnar import ColumnarRulebook, PolarsBackend
-from innopoints.scoring.evaluators_batch import BATCH, declared_input_exprs
+from innopoints.scoring.evaluators_batch import BATCH, declared_input_exprs, results
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
 from columnar_samples import input_frame, sample
@@ -35,13 +35,19 @@ def test_polars_and_spark_compile_the_same_evaluator_columns() -> None:
         pb, sb = PolarsBackend(), SparkBackend()
         pl_cols = BATCH[name](ColumnarRulebook(book, AS_OF, pb, declared_input_exprs(book, pb)))
         sp_cols = BATCH[name](ColumnarRulebook(book, AS_OF, sb, declared_input_exprs(book, sb)))
-        expected = frame.select("row", *(e.alias(k) for k, e in pl_cols.items())).sort("row")
+        names = results(pl_cols)
+        expected = frame.lazy()
+        for phase in pl_cols:
+            expected = expected.with_columns(e.alias(k) for k, e in phase.items())
+        expected = expected.select("row", *names).collect().sort("row")
         with tempfile.TemporaryDirectory(prefix="innopoints-columnar-all-") as tmp:
             src = Path(tmp) / "inputs.parquet"
             frame.write_parquet(src)
             df = spark.read.parquet(str(src))
             out = Path(tmp) / "out"
-            df.select("row", *(e.alias(k) for k, e in sp_cols.items())).write.parquet(str(out))
+            for phase in sp_cols:
+                df = df.withColumns(phase)
+            df.select("row", *names).write.parquet(str(out))
             got = pl.read_parquet(out / "*.parquet").sort("row")
         assert got.columns == expected.columns, name
         for column in expected.columns:

@@ -16,7 +16,7 @@ from columnar_samples import input_frame, money, near, registration, sample, sca
 from innopoints.eligibility.registry import EVALUATORS, run
 from innopoints.eligibility.rulebooks import rulebook
 from innopoints.rules.columnar import ColumnarRulebook, PolarsBackend
-from innopoints.scoring.evaluators_batch import BATCH, UNICORN_TIERS, declared_input_exprs
+from innopoints.scoring.evaluators_batch import BATCH, UNICORN_TIERS, declared_input_exprs, results
 
 D = Decimal
 AS_OFS = (dt.date(2025, 12, 31), dt.date(2024, 2, 29))
@@ -114,7 +114,11 @@ def _batch(name: str, raws: list[dict[str, Any]], as_of: dt.date) -> pl.DataFram
     book = rulebook(EVALUATORS[name].rulebook)
     b = PolarsBackend()
     cr = ColumnarRulebook(book, as_of, b, declared_input_exprs(book, b))
-    return input_frame(book, raws).select(e.alias(k) for k, e in BATCH[name](cr).items())
+    phases = BATCH[name](cr)
+    frame = input_frame(book, raws).lazy()
+    for phase in phases:
+        frame = frame.with_columns(e.alias(k) for k, e in phase.items())
+    return frame.select(results(phases)).collect()
 
 
 _TRI = {"met": True, "not_met": False, "unknown": None}

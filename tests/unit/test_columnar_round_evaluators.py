@@ -25,7 +25,7 @@ from innopoints.eligibility.registry import run
 from innopoints.registry.panel_fields import SCALE
 from innopoints.rules.columnar import PolarsBackend
 from innopoints.scoring.evaluators_batch import UNICORN_TIERS
-from innopoints.scoring.ladder_batch import RUNG_COLUMNS, evaluated_stage_expr, evaluator_exprs
+from innopoints.scoring.ladder_batch import RUNG_COLUMNS, evaluated_stage_expr, evaluator_phases
 
 YEAR = 2025
 AS_OF = dt.date(YEAR, 12, 31)
@@ -59,7 +59,9 @@ def _firm_data(sample: SamplePanel) -> dict[str, FirmData]:
     quals: dict[str, list[QualificationRecord]] = defaultdict(list)
     for q in sample.qualifications.iter_rows(named=True):
         quals[q["uscc"]].append(
-            QualificationRecord(q["kind"], q["granted_on"].year, q["granted_on"], q["expires_on"], q["revoked_on"])
+            QualificationRecord(
+                q["kind"], q["granted_on"].year, q["granted_on"], q["expires_on"], q["revoked_on"]
+            )
         )
     out = {}
     for e in sample.enterprises.iter_rows(named=True):
@@ -72,12 +74,12 @@ def _firm_data(sample: SamplePanel) -> dict[str, FirmData]:
 def round_rows() -> tuple[list[dict[str, Any]], dict[str, FirmData]]:
     sample = _four_years()
     b = PolarsBackend()
-    exprs = evaluator_exprs(YEAR, b)
     frame = evaluator_frame(YEAR, sample.enterprises, sample.panel, sample.qualifications)
+    frame = frame.with_columns(pl.lit(None, dtype=pl.Boolean).alias("tech_sme_qualified"))
+    for phase in evaluator_phases(YEAR, b):
+        frame = frame.with_columns(e.alias(k) for k, e in phase.items())
     rows = (
-        frame.with_columns(pl.lit(None, dtype=pl.Boolean).alias("tech_sme_qualified"))
-        .with_columns(*(e.alias(k) for k, e in exprs.items()))
-        .with_columns(evaluated_stage_expr(b).alias("evaluated_ladder_stage"))
+        frame.with_columns(evaluated_stage_expr(b).alias("evaluated_ladder_stage"))
         .collect()
         .sort("uscc")
         .to_dicts()

@@ -32,10 +32,18 @@ def test_shipped_file_loads() -> None:
     [
         (lambda r: r["policy"].update(eligibility="nope"), "policy.eligibility", "未声明的条件"),
         (lambda r: r["policy"].update(reference="无出处"), "policy.reference", "文号"),
-        (lambda r: r["rulebook"]["inputs"].update(shoe_size={"name": {"zh": "鞋码", "en": "shoe"}, "kind": "count"}),
-         "rulebook.inputs.shoe_size", "平台不提供此事实"),
-        (lambda r: r["rulebook"]["inputs"]["ip_invention_granted"].update(kind="money"),
-         "rulebook.inputs.ip_invention_granted.kind", "count"),
+        (
+            lambda r: r["rulebook"]["inputs"].update(
+                shoe_size={"name": {"zh": "鞋码", "en": "shoe"}, "kind": "count"}
+            ),
+            "rulebook.inputs.shoe_size",
+            "平台不提供此事实",
+        ),
+        (
+            lambda r: r["rulebook"]["inputs"]["ip_invention_granted"].update(kind="money"),
+            "rulebook.inputs.ip_invention_granted.kind",
+            "count",
+        ),
         (lambda r: r["policy"]["benefit"].update(rate="0.1"), "policy.benefit", "rate 与 base"),
         (lambda r: r["policy"].update(status="maybe"), "policy.status", ""),
     ],

@@ -40,21 +40,71 @@ BASE: dict[str, Any] = {
 # (policy, changes to BASE, expected status, text that must appear in the reasons)
 CASES = [
     ("rd_expense_subsidy", {}, Status.MET, "满足全部条件"),
-    ("rd_expense_subsidy", {"stage": "growth"}, Status.NOT_MET, "须为初创期企业（积分评价批次的阶段判定）（当前：成长期）"),
+    (
+        "rd_expense_subsidy",
+        {"stage": "growth"},
+        Status.NOT_MET,
+        "须为初创期企业（积分评价批次的阶段判定）（当前：成长期）",
+    ),
     ("rd_expense_subsidy", {"rd_expense": 0}, Status.NOT_MET, "上年度研发费用须大于 0 元（当前：0 元）"),
     ("rd_expense_subsidy", {"rd_expense": None}, Status.UNKNOWN, "缺少 上年度研发费用（rd_expense）"),
     ("rd_expense_subsidy", {"stage": None}, Status.UNKNOWN, "缺少 企业发展阶段（积分评价批次）（stage）"),
-    ("rd_expense_subsidy", {"stage": None, "negative_active": True}, Status.NOT_MET, "不得存在未移出的负面记录"),
-    ("incubation_space", {}, Status.UNKNOWN, "缺少 入驻孵化载体（孵化器/众创空间）信息（incubator_resident）"),
+    (
+        "rd_expense_subsidy",
+        {"stage": None, "negative_active": True},
+        Status.NOT_MET,
+        "不得存在未移出的负面记录",
+    ),
+    (
+        "incubation_space",
+        {},
+        Status.UNKNOWN,
+        "缺少 入驻孵化载体（孵化器/众创空间）信息（incubator_resident）",
+    ),
     ("incubation_space", {"age_years": 3}, Status.NOT_MET, "成立不满 3 年（当前：3 年）"),
-    ("capital_market", {"stage": "growth", "high_tech_valid": True, "points": 50_000}, Status.MET, "满足全部条件"),
-    ("capital_market", {"stage": "growth", "high_tech_valid": True, "points": 49_999}, Status.NOT_MET, "创新积分不低于 500 分（当前：499.99 分）"),
-    ("capital_market", {"stage": "growth", "points": 60_000}, Status.NOT_MET, "须为高新技术企业或雏鹰/瞪羚/独角兽/科技领军企业之一"),
-    ("capital_market", {"stage": "growth", "ladder_tier_valid": True, "points": None}, Status.UNKNOWN, "缺少 创新积分（积分评价批次）（points）"),
-    ("market_channel", {"stage": "growth", "operating_revenue": 1_000_000_000}, Status.UNKNOWN, "market_channel_plan"),
-    ("market_channel", {"stage": "growth", "operating_revenue": 999_999_999}, Status.NOT_MET, "不低于 1000 万元（当前：9999999.99 元）"),
+    (
+        "capital_market",
+        {"stage": "growth", "high_tech_valid": True, "points": 50_000},
+        Status.MET,
+        "满足全部条件",
+    ),
+    (
+        "capital_market",
+        {"stage": "growth", "high_tech_valid": True, "points": 49_999},
+        Status.NOT_MET,
+        "创新积分不低于 500 分（当前：499.99 分）",
+    ),
+    (
+        "capital_market",
+        {"stage": "growth", "points": 60_000},
+        Status.NOT_MET,
+        "须为高新技术企业或雏鹰/瞪羚/独角兽/科技领军企业之一",
+    ),
+    (
+        "capital_market",
+        {"stage": "growth", "ladder_tier_valid": True, "points": None},
+        Status.UNKNOWN,
+        "缺少 创新积分（积分评价批次）（points）",
+    ),
+    (
+        "market_channel",
+        {"stage": "growth", "operating_revenue": 1_000_000_000},
+        Status.UNKNOWN,
+        "market_channel_plan",
+    ),
+    (
+        "market_channel",
+        {"stage": "growth", "operating_revenue": 999_999_999},
+        Status.NOT_MET,
+        "不低于 1000 万元（当前：9999999.99 元）",
+    ),
     ("talent_loan", {"high_level_talents": 1}, Status.MET, "满足全部条件"),
-    ("talent_loan", {"high_level_talents": 1, "tech_sme_valid": False}, Status.NOT_MET, "须为科技型中小企业或高新技术企业"),
+    (
+        "talent_loan",
+        {"high_level_talents": 1, "tech_sme_valid": False},
+        Status.NOT_MET,
+        "须为科技型中小企业或高新技术企业",
+    ),
     ("talent_loan", {"high_level_talents": None}, Status.UNKNOWN, "high_level_talents"),
     ("rd_loan", {"rd_expense": 100_000_000}, Status.MET, "满足全部条件"),
     ("rd_loan", {"rd_expense": 99_999_999}, Status.NOT_MET, "上年度研发费用不低于 100 万元"),
@@ -76,7 +126,9 @@ def _row(changes: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(("policy_id", "changes", "status", "reason"), CASES)
-def test_single_firm_status_and_reason(policy_id: str, changes: dict[str, Any], status: Status, reason: str) -> None:
+def test_single_firm_status_and_reason(
+    policy_id: str, changes: dict[str, Any], status: Status, reason: str
+) -> None:
     match = match_one(get_policy(policy_id), _row(changes), AS_OF)
     assert match.status is status
     assert any(reason in r for r in match.reasons), match.reasons
@@ -119,8 +171,18 @@ def test_not_met_has_no_amount_and_flat_benefit_is_its_cap() -> None:
 
 def test_library_covers_the_article_support_and_marks_examples() -> None:
     names = {p.meta.name.zh for p in load_library()}
-    for wanted in ("研发费用补贴", "孵化场地支持", "资本市场对接", "市场渠道拓展", "人才贷", "研发贷",
-                   "知识产权质押融资", "技术合同补贴", "概念验证与中试支持", "创新积分授信"):
+    for wanted in (
+        "研发费用补贴",
+        "孵化场地支持",
+        "资本市场对接",
+        "市场渠道拓展",
+        "人才贷",
+        "研发贷",
+        "知识产权质押融资",
+        "技术合同补贴",
+        "概念验证与中试支持",
+        "创新积分授信",
+    ):
         assert wanted in names
     for p in load_library():
         if p.meta.benefit.max_amount is not None:

@@ -9,8 +9,10 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
+from innopoints.bootstrap import default_container
 from innopoints.cli import app
 from innopoints.scoring.rulebook import load_points
+from innopoints.settings import get_settings
 from innopoints.synth.city import SynthConfig
 from innopoints.synth.parquet_writer import write_parquet
 
@@ -22,9 +24,15 @@ def panel_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_train_evaluate_explain(panel_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_train_evaluate_explain(
+    panel_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
     monkeypatch.setenv("INNOPOINTS_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("INNOPOINTS_DATABASE_URL", f"sqlite:///{tmp_path / 'unused.db'}")
+    get_settings.cache_clear()
+    default_container.cache_clear()
+    request.addfinalizer(get_settings.cache_clear)
+    request.addfinalizer(default_container.cache_clear)
     runner = CliRunner()
 
     trained = runner.invoke(app, ["potential", "train", "--panel", str(panel_dir)])
@@ -32,7 +40,12 @@ def test_train_evaluate_explain(panel_dir: Path, tmp_path: Path, monkeypatch: py
     models = list((tmp_path / "models").glob("gp-*"))
     assert len(models) == 1
     model_dir = models[0]
-    assert {p.name for p in model_dir.iterdir()} == {"card.json", "card.md", "high_growth.lgb.txt", "ladder.lgb.txt"}
+    assert {p.name for p in model_dir.iterdir()} == {
+        "card.json",
+        "card.md",
+        "high_growth.lgb.txt",
+        "ladder.lgb.txt",
+    }
     card = json.loads((model_dir / "card.json").read_text("utf-8"))
     assert card["model_id"] == model_dir.name
     assert card["rulebook_version_hash"] == load_points().version_hash

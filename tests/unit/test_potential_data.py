@@ -20,7 +20,9 @@ def city_data() -> PotentialData:
     city = generate_city(SynthConfig(seed=11, enterprises=800, with_transfer=False))
     ent = city.enterprises
     ladder = pl.when(pl.col("ladder_tier").is_not_null()).then(pl.col("ladder_year")).cast(pl.Int64)
-    enterprises = ent.select("uscc", "registration_date", "park_id", "cluster_id", ladder.alias("ladder_year"))
+    enterprises = ent.select(
+        "uscc", "registration_date", "park_id", "cluster_id", ladder.alias("ladder_year")
+    )
     panel = city.panel_wide().with_columns(pl.col("year").cast(pl.Int64))
     return PotentialData(panel, enterprises, "test")
 
@@ -46,7 +48,9 @@ def test_features_do_not_move_when_future_years_are_perturbed(city_data: Potenti
 def test_features_do_move_when_the_cutoff_year_changes(city_data: PotentialData) -> None:
     cutoff = 2022
     bumped = city_data.panel.with_columns(
-        pl.when(pl.col("year") == cutoff).then(pl.col("operating_revenue") * 2).otherwise(pl.col("operating_revenue"))
+        pl.when(pl.col("year") == cutoff)
+        .then(pl.col("operating_revenue") * 2)
+        .otherwise(pl.col("operating_revenue"))
     )
     a = build_features(city_data, cutoff)["log_revenue"].to_numpy()
     b = build_features(PotentialData(bumped, city_data.enterprises, "x"), cutoff)["log_revenue"].to_numpy()
@@ -55,7 +59,8 @@ def test_features_do_move_when_the_cutoff_year_changes(city_data: PotentialData)
 
 def _toy(rows: list[tuple[str, int, int | None, int | None]], ladder: dict[str, int | None]) -> PotentialData:
     panel = pl.DataFrame(
-        rows, schema={"uscc": pl.String, "year": pl.Int64, "operating_revenue": pl.Int64, "employees": pl.Int64},
+        rows,
+        schema={"uscc": pl.String, "year": pl.Int64, "operating_revenue": pl.Int64, "employees": pl.Int64},
         orient="row",
     )
     ent = pl.DataFrame(

@@ -18,7 +18,9 @@ def test_elapsed_counts_the_day_itself_and_leap_years() -> None:
 
 
 def test_flow_uses_the_previous_years_season_when_known() -> None:
-    trend = TrendInputs(Decimal("300"), previous_same_period=Decimal("200"), previous_full_year=Decimal("900"))
+    trend = TrendInputs(
+        Decimal("300"), previous_same_period=Decimal("200"), previous_full_year=Decimal("900")
+    )
     assert project("flow", trend, dt.date(2026, 3, 31), 2) == (Decimal("1350.00"), SEASONAL)
 
 
@@ -30,8 +32,14 @@ def test_flow_falls_back_to_the_daily_run_rate() -> None:
 
 def test_stock_extrapolates_net_growth_and_never_a_fall() -> None:
     day = dt.date(2026, 7, 2)  # 183 days elapsed, 182 remaining
-    assert project("stock", TrendInputs(Decimal(1183), start=Decimal(1000)), day, 0) == (Decimal(1365), NET_GROWTH)
-    assert project("stock", TrendInputs(Decimal(900), start=Decimal(1000)), day, 0) == (Decimal(900), NET_GROWTH)
+    assert project("stock", TrendInputs(Decimal(1183), start=Decimal(1000)), day, 0) == (
+        Decimal(1365),
+        NET_GROWTH,
+    )
+    assert project("stock", TrendInputs(Decimal(900), start=Decimal(1000)), day, 0) == (
+        Decimal(900),
+        NET_GROWTH,
+    )
 
 
 def test_year_end_value_is_final() -> None:

@@ -26,11 +26,10 @@ def _list() -> None:
     from rich.table import Table
 
     from innopoints.policy.library import load_library
-    from innopoints.policy.schema import STATUS_ZH
-    from innopoints.policy.single import benefit_text
+    from innopoints.policy.schema import BENEFIT_ZH, STATUS_ZH
 
     table = Table(title="政策库 (policy library)")
-    for header in ("编号", "名称", "适用", "支持内容", "截止日期", "性质"):
+    for header in ("编号", "名称", "适用", "支持内容（元/万元）", "截止日期", "性质"):
         table.add_column(header)
     for p in load_library():
         m = p.meta
@@ -38,7 +37,9 @@ def _list() -> None:
             m.id,
             m.name.zh,
             m.support_stage,
-            benefit_text(p),
+            BENEFIT_ZH[m.benefit.kind]
+            + (f"，最高 {m.benefit.max_amount.text()}" if m.benefit.max_amount else "")
+            + (f"，按 {(m.benefit.rate * 100).normalize():f}% 比例" if m.benefit.rate else ""),
             m.deadline.isoformat() if m.deadline else "常年",
             STATUS_ZH[m.status],
         )

@@ -9,8 +9,11 @@ import typer
 
 if TYPE_CHECKING:
     from innopoints.potential.data import PotentialData
+    from innopoints.potential.evaluation import TaskResult
 
-PANEL_HELP = "合成城市 Parquet 目录 (enterprises.parquet + panel.parquet)；缺省读数据库 (default: the database)"
+PANEL_HELP = (
+    "合成城市 Parquet 目录 (enterprises.parquet + panel.parquet)；缺省读数据库 (default: the database)"
+)
 
 
 def _load(panel: Path | None) -> tuple[PotentialData, Path]:
@@ -22,16 +25,15 @@ def _load(panel: Path | None) -> tuple[PotentialData, Path]:
     return data, container.settings.data_dir / "models"
 
 
-def _print_tables(results: dict[str, object]) -> None:
+def _print_tables(results: dict[str, TaskResult]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from innopoints.potential.evaluation import MODEL_NAMES, TaskResult
+    from innopoints.potential.evaluation import MODEL_NAMES
     from innopoints.potential.labels import label_specs
 
     console = Console()
     for task, res in results.items():
-        assert isinstance(res, TaskResult)
         spec = label_specs()[task]
         table = Table(
             title=f"{spec.name_zh} ({task})：训练起点 {res.split.train_origins} → 测试起点 {res.split.test_origin}",
@@ -57,7 +59,7 @@ def _print_tables(results: dict[str, object]) -> None:
         )
 
 
-def _run_all(data: PotentialData, seed: int) -> dict[str, object]:
+def _run_all(data: PotentialData, seed: int) -> dict[str, TaskResult]:
     from innopoints.potential.evaluation import run_task
     from innopoints.potential.labels import TASKS
 
@@ -65,7 +67,9 @@ def _run_all(data: PotentialData, seed: int) -> dict[str, object]:
 
 
 def register(app: typer.Typer) -> None:
-    potential = typer.Typer(help="成长潜力模型 (growth-potential model): 高成长与梯度晋级预测。", no_args_is_help=True)
+    potential = typer.Typer(
+        help="成长潜力模型 (growth-potential model): 高成长与梯度晋级预测。", no_args_is_help=True
+    )
     app.add_typer(potential, name="potential")
 
     @potential.command("train")
@@ -76,17 +80,16 @@ def register(app: typer.Typer) -> None:
         """训练并评估（时间切分），把模型与模型卡写到 <data_dir>/models/<model-id>/。"""
         import time
 
+        from innopoints.bootstrap import default_container
         from innopoints.potential.registry import build_card, save
         from innopoints.scoring.rulebook import load_points
 
         started = time.perf_counter()
         data, models_dir = _load(panel)
         results = _run_all(data, seed)
-        from innopoints.bootstrap import default_container
-
         rb_hash = load_points(default_container().settings.region).version_hash
-        card = build_card(results, data.source, rb_hash, seed)  # type: ignore[arg-type]
-        path = save(models_dir, results, card)  # type: ignore[arg-type]
+        card = build_card(results, data.source, rb_hash, seed)
+        path = save(models_dir, results, card)
         _print_tables(results)
         typer.echo(f"模型已保存 (saved): {path}（用时 {time.perf_counter() - started:.1f} 秒）")
 
@@ -116,7 +119,9 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"模型 (model): {model.card['model_id']}")
         for ex in explain_firm(model, data, uscc.strip().upper(), top):
             spec = label_specs()[ex.task]
-            typer.echo(f"{spec.name_zh}：概率 {ex.probability * 100:.1f}%（基于截至 {ex.origin_year} 年的数据）")
+            typer.echo(
+                f"{spec.name_zh}：概率 {ex.probability * 100:.1f}%（基于截至 {ex.origin_year} 年的数据）"
+            )
             for label, factors in (("  提高因素", ex.raising), ("  降低因素", ex.lowering)):
                 if factors:
                     typer.echo(label + "：" + "；".join(f.text for f in factors))

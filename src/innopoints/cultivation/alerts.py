@@ -12,11 +12,10 @@ _METRIC_ZH = {"points_centi": "创新积分", "percentile_bp": "全市百分位"
 
 def _show(metric: str, value: pl.Expr) -> pl.Expr:
     """A metric value as Chinese text with its unit."""
-    if metric == "points_centi":
-        return pl.format("{} 分", (value.cast(pl.Float64) / 100).round(2))
-    if metric == "percentile_bp":
-        return pl.format("{}%", (value.cast(pl.Float64) / 100).round(2))
-    return pl.format("{} 分", value)
+    if metric == "tech_sme_score":
+        return pl.format("{} 分", value)
+    hundredths = pl.format("{}.{}", value // 100, (value % 100).cast(pl.String).str.zfill(2))
+    return pl.format("{} 分", hundredths) if metric == "points_centi" else pl.format("{}%", hundredths)
 
 
 def _fires(rule: AlertRule) -> pl.Expr:

@@ -33,7 +33,7 @@ def _wide_flags(long: pl.DataFrame, kinds: list[str], name: object, value: pl.Ex
 def screening_frame(session: Session, book: CultivationRulebook, round_id: int, year: int) -> pl.DataFrame:
     current, based, kinds, negs = needs(book)
     results = repo.round_results(session, round_id)
-    ent = repo.enterprises(session)
+    ent = repo.enterprises(session, ["id", "uscc", "registration_date", "high_tech_field_id", "park_id"])
     frame = results.join(ent, on="uscc", how="inner").with_columns(
         pl.col("registration_date").dt.year().cast(pl.Int32).alias("registration_year")
     )

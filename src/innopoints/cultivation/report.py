@@ -55,7 +55,7 @@ def pool_diff(session: Session, book: CultivationRulebook, region: Region, from_
     from_ids = rounds_up_to(session, from_round)
     if len(from_ids) >= len(to_ids):
         raise UserError(f"--from 批次 {from_round} 须早于 --to 批次 {to_round} (from must precede to)")
-    events = repo.events(session, round_ids=to_ids)
+    events = repo.event_states(session, to_ids)
     before = state_after(events, from_ids).rename({"tier": "tier_from"})
     after = state_after(events, to_ids).rename({"tier": "tier_to"})
     ranks = {t.id: t.rank for t in book.tiers.tiers}

@@ -70,11 +70,12 @@ def screen(book: CultivationRulebook, frame: pl.DataFrame, year: int) -> pl.Data
         tier = pl.when(_tier_test(t)).then(pl.lit(t.id)).otherwise(tier)
         rule = pl.when(_tier_test(t)).then(_tier_rule(t)).otherwise(rule)
     ids = list(book.programs)
-    matched = pl.concat_str(
+    joined = pl.concat_str(
         [pl.when(pl.col(prog_col(p))).then(pl.lit(p)).otherwise(pl.lit(None, pl.String)) for p in ids],
         separator=",",
         ignore_nulls=True,
     )
+    matched = pl.when(joined == "").then(pl.lit(None, pl.String)).otherwise(joined)
     cols = ["uscc", *[c for p in ids for c in (prog_col(p), met_col(p))]]
     return (
         lazy.with_columns(tier.alias("tier"), rule.alias("tier_rule"), matched.alias("programs"))

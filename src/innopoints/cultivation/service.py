@@ -69,7 +69,7 @@ def rounds_up_to(session: Session, round_id: int) -> list[int]:
 def pool_at(session: Session, round_id: int) -> pl.DataFrame:
     """(uscc, tier) of every pool member as of a screened round, by replaying the event list."""
     ids = rounds_up_to(session, round_id)
-    return state_after(repo.events(session, round_ids=ids), ids)
+    return state_after(repo.event_states(session, ids), ids)
 
 
 def _check_order(rnd: ScoringRound, screened: list[int]) -> bool:
@@ -101,7 +101,7 @@ def screen_round(
         frame = screening_frame(s, book, rnd.id, rnd.year)
         result = screen(book, frame, rnd.year)
         history = screened if rescreen else [*screened, rnd.id]
-        before = state_after(repo.events(s, round_ids=screened), screened)
+        before = state_after(repo.event_states(s, screened), screened)
         new_events = derive_events(book, before, result, rnd.id)
         repo.append_events(s, new_events, now)
         warnings = []

@@ -47,8 +47,16 @@ def render_markdown(card: dict[str, Any]) -> str:
             f"## {label['name_zh']} (`{name}`)",
             "",
             f"- 定义依据 (reference): {label['reference']}；期限 {label['horizon_years']} 年"
-            + (f"；年均增速 ≥ {float(label['annual_growth']) * 100:.0f}%" if label.get("annual_growth") else "")
-            + (f"；期初职工 ≥ {label['min_employees_at_start']} 人" if label.get("min_employees_at_start") else ""),
+            + (
+                f"；年均增速 ≥ {float(label['annual_growth']) * 100:.0f}%"
+                if label.get("annual_growth")
+                else ""
+            )
+            + (
+                f"；期初职工 ≥ {label['min_employees_at_start']} 人"
+                if label.get("min_employees_at_start")
+                else ""
+            ),
             f"- 训练起点年 (train origins): {task['train_origin_years']}（特征截至 {task['training_window']['features_up_to']} 年，"
             f"标签截至 {task['training_window']['labels_up_to']} 年）；测试起点年 (test origin): {task['test_origin_year']}",
             f"- 训练样本 {task['n_train']:,} 个，正例率 {task['train_positive_rate'] * 100:.1f}%；"
@@ -67,5 +75,10 @@ def render_markdown(card: dict[str, Any]) -> str:
                 f"{_num(row['observed_rate'], True)} |"
             )
         out.append("")
-    out += [LITERATURE, "", "所有数值均基于所载数据；合成城市上的结果不代表真实企业。(Synthetic results are not real-world evidence.)", ""]
+    out += [
+        LITERATURE,
+        "",
+        "所有数值均基于所载数据；合成城市上的结果不代表真实企业。(Synthetic results are not real-world evidence.)",
+        "",
+    ]
     return "\n".join(out)

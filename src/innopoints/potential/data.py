@@ -34,7 +34,9 @@ def load_parquet(directory: Path) -> PotentialData:
     panel_path, ent_path = directory / "panel.parquet", directory / "enterprises.parquet"
     for path in (panel_path, ent_path):
         if not path.is_file():
-            raise UserError(f"找不到 {path} (missing file; write one with `innopoints synth --format parquet`)")
+            raise UserError(
+                f"找不到 {path} (missing file; write one with `innopoints synth --format parquet`)"
+            )
     panel = pl.read_parquet(panel_path).with_columns(pl.col("year").cast(pl.Int64))
     ent = pl.read_parquet(ent_path)
     ladder = pl.when(pl.col("ladder_tier").is_in(list(LADDER_KINDS))).then(pl.col("ladder_year"))
@@ -52,7 +54,11 @@ def load_database(engine: sa.Engine) -> PotentialData:
         wide = current_panel_frame(conn)
         ent_rows = conn.execute(
             sa.select(
-                Enterprise.id, Enterprise.uscc, Enterprise.registration_date, Enterprise.park_id, Enterprise.cluster_id
+                Enterprise.id,
+                Enterprise.uscc,
+                Enterprise.registration_date,
+                Enterprise.park_id,
+                Enterprise.cluster_id,
             )
         ).all()
         first = conn.execute(
@@ -61,11 +67,18 @@ def load_database(engine: sa.Engine) -> PotentialData:
             .group_by(Qualification.enterprise_id)
         ).all()
     if wide.is_empty():
-        raise UserError("数据库中没有指标面板数据 (the database holds no panel; load data or use --panel DIR)")
+        raise UserError(
+            "数据库中没有指标面板数据 (the database holds no panel; load data or use --panel DIR)"
+        )
     ent = pl.DataFrame(
         ent_rows,
-        schema={"id": pl.Int64, "uscc": pl.String, "registration_date": pl.Date, "park_id": pl.String,
-                "cluster_id": pl.String},
+        schema={
+            "id": pl.Int64,
+            "uscc": pl.String,
+            "registration_date": pl.Date,
+            "park_id": pl.String,
+            "cluster_id": pl.String,
+        },
         orient="row",
     )
     ladder = pl.DataFrame(first, schema={"id": pl.Int64, "ladder_year": pl.Int64}, orient="row")

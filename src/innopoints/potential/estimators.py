@@ -16,11 +16,11 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils import Tags
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils import Tags
 from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -92,7 +92,7 @@ class GrowthBoostingClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X: Any) -> np.ndarray:
         checked = self._checked(X)
-        p = np.asarray(self.booster_.predict(checked), dtype=float)
+        p = np.asarray(self.booster_.predict(checked, num_threads=self.n_jobs), dtype=float)
         return np.column_stack([1 - p, p])
 
     def predict(self, X: Any) -> np.ndarray:
@@ -102,7 +102,9 @@ class GrowthBoostingClassifier(ClassifierMixin, BaseEstimator):
     def contributions(self, X: Any) -> np.ndarray:
         """Exact tree-SHAP contributions in log-odds: n × (features + 1); the last column is the bias."""
         checked = self._checked(X)
-        return np.asarray(self.booster_.predict(checked, pred_contrib=True), dtype=float)
+        return np.asarray(
+            self.booster_.predict(checked, pred_contrib=True, num_threads=self.n_jobs), dtype=float
+        )
 
 
 class LastYearGrowthRule(ClassifierMixin, BaseEstimator):

@@ -56,7 +56,9 @@ def plan_split(task: str, years: list[int]) -> Split:
     return Split(task, origins[:-1], origins[-1])
 
 
-def dataset(data: PotentialData, task: str, origins: list[int]) -> tuple[np.ndarray, np.ndarray, pl.DataFrame]:
+def dataset(
+    data: PotentialData, task: str, origins: list[int]
+) -> tuple[np.ndarray, np.ndarray, pl.DataFrame]:
     frames = []
     for t in origins:
         feats = build_features(data, cutoff=t)

@@ -13,7 +13,12 @@ from innopoints.potential.data import PotentialData
 from innopoints.potential.features import BY_CODE, FEATURE_CODES, MONEY_FIELDS, build_features, raw_values
 from innopoints.potential.registry import StoredModel
 
-UNITS = {"employees": "人", "ip_invention_granted": "项", "ip_invention_applied": "项", "ip_software_copyright": "项"}
+UNITS = {
+    "employees": "人",
+    "ip_invention_granted": "项",
+    "ip_invention_applied": "项",
+    "ip_software_copyright": "项",
+}
 LEVEL_WORDS = {"log": ("较大", "较小"), "years": ("较长", "较短"), "count": ("较多", "较少")}
 COUNT_UNITS = {"venture_rounds": "轮", "years_reported": "年"}
 
@@ -72,8 +77,12 @@ class Explanation:
 
 
 def explain_firm(model: StoredModel, data: PotentialData, uscc: str, top: int = 3) -> list[Explanation]:
+    import polars as pl
+
     cutoff = max(data.years)
-    feats = build_features(data, cutoff, usccs=[uscc])
+    firm = pl.col("uscc") == uscc
+    data = PotentialData(data.panel.filter(firm), data.enterprises.filter(firm), data.source)
+    feats = build_features(data, cutoff)
     if feats.is_empty():
         raise UserError(f"企业 {uscc} 在 {cutoff} 年没有面板数据 (no panel row for this firm in {cutoff})")
     X = feats.select(FEATURE_CODES).to_numpy().astype(np.float64)
@@ -81,8 +90,9 @@ def explain_firm(model: StoredModel, data: PotentialData, uscc: str, top: int = 
     out = []
     for task, est in model.estimators.items():
         medians: dict[str, Any] = model.card["tasks"][task].get("feature_medians", {})
-        prob = float(est.predict_proba(X)[0, 1])
-        contrib = est.contributions(X)[0, :-1]
+        row = est.contributions(X)[0]
+        prob = 1.0 / (1.0 + math.exp(-float(row.sum())))  # contributions + bias = log-odds (exact)
+        contrib = row[:-1]
         factors = [
             Factor(code, describe(code, float(X[0, i]), medians.get(code), raw), float(contrib[i]))
             for i, code in enumerate(FEATURE_CODES)

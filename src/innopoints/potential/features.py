@@ -21,7 +21,9 @@ from innopoints.registry.panel_fields import SCALE
 class Feature:
     code: str
     name_zh: str
-    kind: str  # "growth" (shown as +x%), "ratio" (x%), "log" (shown as the raw value), "count", "flag", "years"
+    kind: (
+        str  # "growth" (shown as +x%), "ratio" (x%), "log" (shown as the raw value), "count", "flag", "years"
+    )
     raw: str | None = None  # panel field shown for "log" features
 
 
@@ -76,9 +78,10 @@ def _log_units(col: pl.Expr) -> pl.Expr:
 
 def build_features(data: PotentialData, cutoff: int, usccs: Sequence[str] | None = None) -> pl.DataFrame:
     """One row per firm reporting in ``cutoff``: ``uscc``, ``origin_year`` and FEATURE_CODES (Float64)."""
-    panel = data.panel.filter(pl.col("year") <= cutoff)
+    panel = data.panel
     if usccs is not None:
         panel = panel.filter(pl.col("uscc").is_in(list(usccs)))
+    panel = panel.filter(pl.col("year") <= cutoff)
     window = panel.filter(pl.col("year") >= cutoff - 2).select("uscc", "year", *_USED)
     now = window.filter(pl.col("year") == cutoff).drop("year")
     lag1 = window.filter(pl.col("year") == cutoff - 1).select(

@@ -79,7 +79,9 @@ def high_growth_labels(data: PotentialData, origin: int, spec: LabelSpec) -> pl.
         "uscc", pl.col("operating_revenue").alias("rev_end"), pl.col("employees").alias("emp_end")
     )
     frame = start.filter(pl.col("employees") >= min_emp).join(end, on="uscc", how="inner")
-    rev_ok = (pl.col("operating_revenue") > 0) & (pl.col("rev_end") * den >= pl.col("operating_revenue") * num)
+    rev_ok = (pl.col("operating_revenue") > 0) & (
+        pl.col("rev_end") * den >= pl.col("operating_revenue") * num
+    )
     emp_ok = pl.col("emp_end") * den >= pl.col("employees") * num
     hit = rev_ok.fill_null(False) | emp_ok.fill_null(False)
     decided = hit | (rev_ok.is_not_null() & emp_ok.is_not_null())

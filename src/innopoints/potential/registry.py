@@ -98,9 +98,13 @@ def resolve(models_dir: Path, model_id: str | None) -> Path:
         if not (path / CARD_JSON).is_file():
             raise UserError(f"找不到模型 {model_id} (no such model under {models_dir})")
         return path
-    found = sorted(p for p in models_dir.glob("gp-*") if (p / CARD_JSON).is_file()) if models_dir.is_dir() else []
+    found = (
+        sorted(p for p in models_dir.glob("gp-*") if (p / CARD_JSON).is_file()) if models_dir.is_dir() else []
+    )
     if not found:
-        raise UserError(f"尚无已训练模型 (no trained model under {models_dir}; run `innopoints potential train`)")
+        raise UserError(
+            f"尚无已训练模型 (no trained model under {models_dir}; run `innopoints potential train`)"
+        )
     return found[-1]
 
 

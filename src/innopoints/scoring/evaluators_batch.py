@@ -109,13 +109,27 @@ def unicorn_columns(cr: ColumnarRulebook) -> dict[str, Expr]:
     }
 
 
-BATCH: dict[str, Callable[[ColumnarRulebook], dict[str, Expr]]] = {
-    "eaglet": eaglet_columns,
-    "gazelle": gazelle_columns,
-    "unicorn": unicorn_columns,
-    "tech-leader": tech_leader_columns,
+Phases = list[dict[str, Expr]]
+
+
+def _one(fn: Callable[[ColumnarRulebook], dict[str, Expr]]) -> Callable[[ColumnarRulebook], Phases]:
+    return lambda cr: [fn(cr)]
+
+
+# Each evaluator gives its columns in phases: a later phase may read an earlier phase's columns
+# (``innovative-sme`` writes its item ranges first). Columns starting with "_" are intermediate.
+BATCH: dict[str, Callable[[ColumnarRulebook], Phases]] = {
+    "eaglet": _one(eaglet_columns),
+    "gazelle": _one(gazelle_columns),
+    "unicorn": _one(unicorn_columns),
+    "tech-leader": _one(tech_leader_columns),
     "innovative-sme": innovative_sme_columns,
 }
+
+
+def results(phases: Phases) -> list[str]:
+    """The result column names of an evaluator's phases (intermediate columns left out)."""
+    return [k for phase in phases for k in phase if not k.startswith("_")]
 
 
 def series_column(name: str, index: int) -> str:

@@ -55,7 +55,7 @@ def panel_inputs(name: str, b: Backend) -> dict[str, Any]:
     reg = b.col("x_registration_date")
     hte = b.col(valid_col("high_tech_enterprise"))
     if name == "eaglet":
-        latest = ("operating_revenue", "rd_expense", "employees", "sci_tech_staff")
+        latest: tuple[str, ...] = ("operating_revenue", "rd_expense", "employees", "sci_tech_staff")
         return {
             **{f: _latest(b, f) for f in latest},
             **ip,
@@ -90,14 +90,18 @@ def panel_inputs(name: str, b: Backend) -> dict[str, Any]:
     raise KeyError(name)
 
 
-def evaluator_exprs(year: int, b: Backend) -> dict[str, Expr]:
-    """Every batch evaluator's result columns for a round of ``year`` (as-of 31 December)."""
-    out: dict[str, Expr] = {}
+def evaluator_phases(year: int, b: Backend) -> list[dict[str, Expr]]:
+    """Every batch evaluator's columns for a round of ``year`` (as-of 31 December), in phases to apply
+    one after the other (``with_columns`` / ``withColumns``); ``_``-prefixed columns are intermediate."""
+    phases: list[dict[str, Expr]] = []
     for name, columns in BATCH.items():
         book = rulebook(EVALUATORS[name].rulebook)
         cr = ColumnarRulebook(book, round_as_of(year), b, panel_inputs(name, b), PANEL_UNITS)
-        out.update(columns(cr))
-    return out
+        for i, phase in enumerate(columns(cr)):
+            if i == len(phases):
+                phases.append({})
+            phases[i].update(phase)
+    return phases
 
 
 RUNG_COLUMNS = {
@@ -120,3 +124,23 @@ def evaluated_stage_expr(b: Backend) -> Expr:
         if rung in RUNG_COLUMNS
     ]
     return b.cases(branches, b.lit(NONE_STAGE))
+
+
+EVALUATOR_INPUT_MARK = "x_registration_date"
+EVALUATOR_RESULT_COLUMNS = (
+    "eaglet_met",
+    "gazelle_met",
+    "unicorn_tier",
+    "unicorn_met",
+    "tech_leader_met",
+    "innovative_sme_qualified",
+    "innovative_sme_score_lo",
+    "innovative_sme_score_hi",
+    "evaluated_ladder_stage",
+)
+
+
+def has_evaluator_inputs(columns: list[str]) -> bool:
+    """The round evaluates every ladder rulebook when the firm frame carries the evaluator inputs
+    (``evaluator_frame.with_evaluator_inputs``); older frames (tech-SME only) are scored as before."""
+    return EVALUATOR_INPUT_MARK in columns

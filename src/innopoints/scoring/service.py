@@ -11,12 +11,14 @@ import polars as pl
 from sqlalchemy.orm import Session, sessionmaker
 
 from innopoints.adapters.analytics import columns as c
+from innopoints.adapters.analytics.evaluator_frame import PANEL_FIELDS, with_evaluator_inputs
 from innopoints.adapters.analytics.inputs import build_firm_frame, firm_inputs
 from innopoints.adapters.analytics.parquet_source import fingerprint, read_panel
 from innopoints.adapters.db import scoring_repo as repo
 from innopoints.adapters.db.engine import unit_of_work
 from innopoints.errors import UserError
 from innopoints.scoring.explain import Explanation, explain
+from innopoints.scoring.ladder_batch import EVALUATOR_RESULT_COLUMNS
 from innopoints.scoring.reference import Reference
 from innopoints.scoring.rulebook import PointsRulebook
 
@@ -40,6 +42,7 @@ OUTPUT_COLUMNS = [
     "bonus_points",
     "penalty_points",
     "base_centi",
+    *EVALUATOR_RESULT_COLUMNS,
 ]
 
 
@@ -111,6 +114,8 @@ def run_panel_round(folder: Path, year: int, rb: PointsRulebook, engine: Engine 
     firms = build_firm_frame(rb, year, src.enterprises, src.panel, src.qualifications, src.negatives)
     if firms.height == 0:
         raise UserError(f"{year} 年没有在营企业 (no active firms in {year}) in {folder}")
+    history = pl.scan_parquet(folder / "panel.parquet")
+    firms = with_evaluator_inputs(firms, year, src.enterprises, history, src.qualifications)
     results, reference = score_frame(firms, rb, year, engine)
     return RoundOutcome(None, year, results.height, results, reference, rb.version_hash, src.sha256)
 
@@ -132,6 +137,11 @@ def run_db_round(
     )
     if firms.height == 0:
         raise UserError(f"{year} 年数据库中没有在营企业 (no active firms in the database for {year})")
+    with unit_of_work(sessions) as session:
+        history = repo.read_evaluator_history(session, year, list(PANEL_FIELDS))
+    firms = with_evaluator_inputs(
+        firms, year, history["enterprises"], history["panel"], src["qualifications"]
+    )
     results, reference = score_frame(firms, rb, year, engine)
     with unit_of_work(sessions) as session:
         rnd = repo.create_round(
@@ -153,6 +163,7 @@ def run_db_round(
         folder.mkdir(parents=True, exist_ok=True)
         snapshot = folder / "inputs.parquet"
         firms.write_parquet(snapshot)
+        results.select("uscc", *EVALUATOR_RESULT_COLUMNS).write_parquet(folder / "evaluators.parquet")
         rnd.snapshot_path = str(snapshot)
         rnd.input_sha256 = fingerprint([snapshot])
         repo.save_reference(session, rnd.id, reference)

@@ -38,6 +38,7 @@ WINDOW_FIELDS = tuple(
     )
 )
 HISTORY_FIELDS = ("largest_venture_investment", "valuation", "venture_rounds", "equity_financing")
+PANEL_FIELDS = (*WINDOW_FIELDS, *HISTORY_FIELDS)
 VALID_KINDS = ("tech_sme", "high_tech_enterprise")
 
 
@@ -99,12 +100,11 @@ def evaluator_frame(
     names = lazy.collect_schema().names()
     first, _ = panel_years_needed(year)
     present = [f for f in WINDOW_FIELDS if f in names]
-    recent = lazy.filter(pl.col("year") >= first)
-    wide = recent.group_by("uscc").agg(
-        pl.col(f).filter(pl.col("year") == first + k).first().cast(pl.Int64).alias(window_col(f, k))
-        for f in present
-        for k in range(WINDOW)
-    )
+    for k in range(WINDOW):
+        one_year = lazy.filter(pl.col("year") == first + k).select(
+            "uscc", *[pl.col(f).cast(pl.Int64).alias(window_col(f, k)) for f in present]
+        )
+        frame = frame.join(one_year, on="uscc", how="left")
     history = [f for f in HISTORY_FIELDS if f in names]
     if "largest_venture_investment" in history:
         venture = lazy.group_by("uscc").agg(
@@ -124,7 +124,6 @@ def evaluator_frame(
         aggs.append(pl.when(positive).then(True).when(any_known).then(False).alias("x_invested"))
     if aggs:
         frame = frame.join(upto_filing.group_by("uscc").agg(aggs), on="uscc", how="left")
-    frame = frame.join(wide, on="uscc", how="left")
     if qualifications is not None and qualifications.height:
         valid = _valid_on(qualifications.lazy(), day)
         flags = valid.group_by("uscc").agg((pl.col("kind") == k).any().alias(f"_v_{k}") for k in VALID_KINDS)
@@ -146,3 +145,15 @@ def evaluator_frame(
     if "x_invested" not in have:
         fill.append(pl.lit(None, dtype=pl.Boolean).alias("x_invested"))
     return frame.with_columns(fill)
+
+
+def with_evaluator_inputs(
+    firms: pl.DataFrame,
+    year: int,
+    enterprises: pl.DataFrame | pl.LazyFrame,
+    panel: pl.DataFrame | pl.LazyFrame,
+    qualifications: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """The firm frame with the evaluator input columns joined on ``uscc`` (``panel``: years R−3 … R+1)."""
+    extra = evaluator_frame(year, enterprises, panel, qualifications)
+    return firms.lazy().join(extra, on="uscc", how="left").collect()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
+import polars.selectors as cs
 
 from innopoints.adapters.analytics import polars_plan as plan
 from innopoints.adapters.analytics.polars_reference import (
@@ -11,6 +12,7 @@ from innopoints.adapters.analytics.polars_reference import (
     assign_peer_groups,
     build_reference,
 )
+from innopoints.scoring.ladder_batch import has_evaluator_inputs
 from innopoints.scoring.reference import Reference
 from innopoints.scoring.rulebook import PointsRulebook
 
@@ -19,7 +21,13 @@ def features(firms: pl.DataFrame, rb: PointsRulebook, year: int) -> pl.DataFrame
     """Indicator values, stage, tech-SME test, ladder stage, bonus and penalty points."""
     first = [plan.indicator_expr(ind) for ind in rb.indicator_list]
     first += [plan.stage_expr(rb, year), *plan.tech_sme_exprs(rb, year), *plan.adjustment_exprs(rb)]
-    return firms.lazy().with_columns(first).with_columns(plan.ladder_expr(rb)).collect()
+    lazy = firms.lazy().with_columns(first).with_columns(plan.ladder_expr(rb))
+    if has_evaluator_inputs(firms.columns):
+        for phase in plan.evaluator_exprs(year):
+            lazy = lazy.with_columns(phase)
+        lazy = lazy.with_columns(plan.evaluated_ladder_expr())
+        lazy = lazy.drop(cs.starts_with("_"))
+    return lazy.collect()
 
 
 def finish(df: pl.DataFrame, rb: PointsRulebook) -> pl.DataFrame:

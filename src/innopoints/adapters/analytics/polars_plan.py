@@ -13,6 +13,7 @@ import polars as pl
 from innopoints.adapters.analytics import columns as c
 from innopoints.registry.panel_fields import SCALE
 from innopoints.rules.columnar import PolarsBackend
+from innopoints.scoring.ladder_batch import evaluated_stage_expr, evaluator_phases
 from innopoints.scoring.reference import MICRO
 from innopoints.scoring.rulebook import PointsRulebook
 from innopoints.scoring.schema import Condition, Indicator, Stage
@@ -149,3 +150,12 @@ def rank_exprs(rb: PointsRulebook) -> list[pl.Expr]:
         share_bp = int(spec.share * 10000)
         out.append((peer_rank <= (peer_size * share_bp + 9999) // 10000).alias(spec.id))
     return out
+
+
+def evaluator_exprs(year: int) -> list[list[pl.Expr]]:
+    """Every ladder evaluator compiled from its rulebook (scoring/ladder_batch.py), in phases."""
+    return [[e.alias(k) for k, e in phase.items()] for phase in evaluator_phases(year, PolarsBackend())]
+
+
+def evaluated_ladder_expr() -> pl.Expr:
+    return evaluated_stage_expr(PolarsBackend()).alias("evaluated_ladder_stage")

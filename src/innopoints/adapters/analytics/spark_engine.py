@@ -17,6 +17,7 @@ from pyspark.sql import functions as F
 
 from innopoints.adapters.analytics import spark_plan as plan
 from innopoints.adapters.analytics.spark_reference import build_reference, peer_map, with_percentiles
+from innopoints.scoring.ladder_batch import has_evaluator_inputs
 from innopoints.scoring.reference import Reference
 from innopoints.scoring.rulebook import PointsRulebook
 
@@ -44,7 +45,13 @@ def session() -> SparkSession:
 def features(df: DataFrame, rb: PointsRulebook, year: int) -> DataFrame:
     first = [plan.indicator_expr(ind) for ind in rb.indicator_list]
     first += [plan.stage_expr(rb, year), *plan.tech_sme_exprs(rb, year), *plan.adjustment_exprs(rb)]
-    return df.select("*", *first).withColumn("ladder_stage", plan.ladder_expr(rb))
+    out = df.select("*", *first).withColumn("ladder_stage", plan.ladder_expr(rb))
+    if has_evaluator_inputs(df.columns):
+        for phase in plan.evaluator_exprs(year):
+            out = out.withColumns(phase)
+        out = out.withColumn("evaluated_ladder_stage", plan.evaluated_ladder_expr())
+        out = out.drop(*[x for x in out.columns if x.startswith("_")])
+    return out
 
 
 def score_spark(
@@ -87,6 +94,6 @@ def score_parquet(
 ) -> tuple[pl.DataFrame, Reference]:
     spark = session()
     result, ref = score_spark(spark.read.parquet(path), rb, year, reference)
-    drop = [x for x in result.columns if x.startswith(("f_", "p_", "q_", "neg_"))]
+    drop = [x for x in result.columns if x.startswith(("f_", "p_", "q_", "neg_", "x_"))]
     result.drop(*drop).write.mode("overwrite").parquet(out_dir)
     return pl.read_parquet(Path(out_dir) / "*.parquet"), ref

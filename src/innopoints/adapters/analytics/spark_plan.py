@@ -11,6 +11,7 @@ from pyspark.sql import functions as F
 from innopoints.adapters.analytics import columns as c
 from innopoints.registry.panel_fields import SCALE
 from innopoints.rules.columnar_spark import SparkBackend
+from innopoints.scoring.ladder_batch import evaluated_stage_expr, evaluator_phases
 from innopoints.scoring.reference import MICRO
 from innopoints.scoring.rulebook import PointsRulebook
 from innopoints.scoring.schema import Condition, Indicator, Stage
@@ -148,3 +149,13 @@ def rank_exprs(rb: PointsRulebook) -> list[Column]:
         share_bp = int(spec.share * 10000)
         out.append((peer_rank <= _idiv(peer_size * share_bp + 9999, 10000)).alias(spec.id))
     return out
+
+
+def evaluator_exprs(year: int) -> list[dict[str, Column]]:
+    """Every ladder evaluator compiled from its rulebook (scoring/ladder_batch.py), in phases."""
+    return evaluator_phases(year, SparkBackend())
+
+
+def evaluated_ladder_expr() -> Column:
+    expr: Column = evaluated_stage_expr(SparkBackend())
+    return expr

@@ -23,7 +23,17 @@ from innopoints.adapters.db.panel_repo import current_panel_frame
 from innopoints.adapters.db.scoring_tables import ScoringResult, ScoringRound
 from innopoints.adapters.db.tables import Enterprise, NegativeRecord, Qualification
 
-EVENT_COLUMNS = ("round_id", "uscc", "kind", "tier_from", "tier_to", "programs", "rule_id", "reference", "reason_zh")
+EVENT_COLUMNS = (
+    "round_id",
+    "uscc",
+    "kind",
+    "tier_from",
+    "tier_to",
+    "programs",
+    "rule_id",
+    "reference",
+    "reason_zh",
+)
 EVENT_SCHEMA: dict[str, Any] = {
     "id": pl.Int64,
     "round_id": pl.Int64,
@@ -59,22 +69,23 @@ def round_results(session: Session, round_id: int) -> pl.DataFrame:
     return _frame(session, query, RESULT_SCHEMA)
 
 
-def enterprises(session: Session) -> pl.DataFrame:
-    e = Enterprise
-    query = sa.select(
-        e.id, e.uscc, e.name, e.registration_date, e.district_code, e.cluster_id, e.park_id, e.high_tech_field_id
-    )
-    schema = {
-        "id": pl.Int64,
-        "uscc": pl.String,
-        "name": pl.String,
-        "registration_date": pl.Date,
-        "district_code": pl.String,
-        "cluster_id": pl.String,
-        "park_id": pl.String,
-        "high_tech_field_id": pl.String,
-    }
-    return _frame(session, query, schema)
+def enterprises(session: Session, columns: Sequence[str] | None = None) -> pl.DataFrame:
+    """Enterprise columns (all of ENTERPRISE_SCHEMA by default) as a Polars frame."""
+    names = list(columns or ENTERPRISE_SCHEMA)
+    query = sa.select(*(Enterprise.__table__.c[c] for c in names))
+    return _frame(session, query, {c: ENTERPRISE_SCHEMA[c] for c in names})
+
+
+ENTERPRISE_SCHEMA: dict[str, Any] = {
+    "id": pl.Int64,
+    "uscc": pl.String,
+    "name": pl.String,
+    "registration_date": pl.Date,
+    "district_code": pl.String,
+    "cluster_id": pl.String,
+    "park_id": pl.String,
+    "high_tech_field_id": pl.String,
+}
 
 
 def panel(session: Session, years: Sequence[int], fields: Sequence[str]) -> pl.DataFrame:
@@ -129,7 +140,9 @@ def add_screening(session: Session, **values: Any) -> PoolScreening:
     return row
 
 
-def events(session: Session, *, round_ids: Sequence[int] | None = None, uscc: str | None = None) -> pl.DataFrame:
+def events(
+    session: Session, *, round_ids: Sequence[int] | None = None, uscc: str | None = None
+) -> pl.DataFrame:
     """Events in append order (id)."""
     e = PoolEvent
     query = sa.select(*(e.__table__.c[c] for c in EVENT_SCHEMA)).order_by(e.id)
@@ -138,6 +151,14 @@ def events(session: Session, *, round_ids: Sequence[int] | None = None, uscc: st
     if uscc is not None:
         query = query.where(e.uscc == uscc)
     return _frame(session, query, EVENT_SCHEMA)
+
+
+def event_states(session: Session, round_ids: Sequence[int]) -> pl.DataFrame:
+    """The columns replay needs (id, round_id, uscc, tier_to) of the events of ``round_ids``."""
+    e = PoolEvent
+    query = sa.select(e.id, e.round_id, e.uscc, e.tier_to).where(e.round_id.in_(list(round_ids)))
+    schema = {"id": pl.Int64, "round_id": pl.Int64, "uscc": pl.String, "tier_to": pl.String}
+    return _frame(session, query, schema)
 
 
 def append_events(session: Session, frame: pl.DataFrame, created_at: Any) -> int:
@@ -183,7 +204,9 @@ def alerts(session: Session, round_id: int | None = None, uscc: str | None = Non
 
 
 # -- assignments and follow-ups -------------------------------------------------------------------
-def active_assignments(session: Session, *, uscc: str | None = None, person_id: str | None = None) -> list[PoolAssignment]:
+def active_assignments(
+    session: Session, *, uscc: str | None = None, person_id: str | None = None
+) -> list[PoolAssignment]:
     a = PoolAssignment
     query = sa.select(a).where(a.ended_on.is_(None)).order_by(a.id)
     if uscc is not None:

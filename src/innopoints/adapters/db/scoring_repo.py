@@ -70,6 +70,19 @@ def read_inputs(session: Session, year: int, fields: list[str]) -> dict[str, pl.
     return {"enterprises": ent.drop("id"), "panel": panel, "qualifications": quals, "negatives": negs}
 
 
+def read_evaluator_history(session: Session, year: int, fields: list[str]) -> dict[str, pl.DataFrame]:
+    """What the ladder evaluators read beyond the round's two years: enterprises (uscc,
+    registration_date, listed) and the WIDE panel of ``fields`` for every year up to ``year + 1``."""
+    ent = _frame(
+        session,
+        sa.select(Enterprise.id, Enterprise.uscc, Enterprise.registration_date, Enterprise.listed),
+        {"id": pl.Int64, "uscc": pl.String, "registration_date": pl.Date, "listed": pl.Boolean},
+    )
+    wide = current_panel_frame(session.connection(), fields=fields).filter(pl.col("year") <= year + 1)
+    panel = wide.rename({"enterprise_id": "id"}).join(ent.select("id", "uscc"), on="id").drop("id")
+    return {"enterprises": ent.drop("id"), "panel": panel}
+
+
 def create_round(session: Session, **meta: Any) -> ScoringRound:
     row = ScoringRound(created_at=datetime.now(UTC), **meta)
     session.add(row)
