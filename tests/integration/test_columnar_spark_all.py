@@ -54,3 +54,24 @@ def test_polars_and_spark_compile_the_same_evaluator_columns() -> None:
             assert got[column].to_list() == expected[column].to_list(), (name, column)
         first = expected.columns[1]
         assert set(expected[first].to_list()) >= {True, False} or expected[first].dtype == pl.String, name
+
+
+def test_the_round_gives_the_same_evaluator_columns_on_both_engines() -> None:
+    """Through the engines' round plans (polars_engine / spark_engine) on a four-year sample panel."""
+    from innopoints.adapters.analytics import polars_engine, spark_engine
+    from innopoints.adapters.analytics.evaluator_frame import with_evaluator_inputs
+    from innopoints.adapters.analytics.inputs import build_firm_frame
+    from innopoints.adapters.analytics.sample_panel import generate
+    from innopoints.scoring.ladder_batch import EVALUATOR_RESULT_COLUMNS
+    from innopoints.scoring.rulebook import load_points
+
+    rb = load_points()
+    late, early = generate(300, year=2025, seed=3), generate(300, year=2023, seed=3)
+    panel = pl.concat([early.panel, late.panel])
+    firms = build_firm_frame(rb, 2025, late.enterprises, late.panel, late.qualifications, late.negatives)
+    firms = with_evaluator_inputs(firms, 2025, late.enterprises, panel, late.qualifications)
+    columns = ["uscc", "ladder_stage", *EVALUATOR_RESULT_COLUMNS]
+    expected, _ = polars_engine.score(firms, rb, 2025)
+    got, _ = spark_engine.score(firms, rb, 2025)
+    assert got.select(columns).sort("uscc").equals(expected.select(columns).sort("uscc"))
+    assert expected["eaglet_met"].n_unique() >= 2
