@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -41,7 +42,7 @@ def empty_pool(database: Path) -> None:
 
     with sqlite3.connect(database) as conn:
         for table in ("pool_follow_up", "pool_assignment", "pool_alert", "pool_event", "pool_screening"):
-            conn.execute(f"DELETE FROM {table}")  # noqa: S608 (fixed table names)
+            conn.execute(f"DELETE FROM {table}")
 
 
 def main() -> None:
@@ -68,13 +69,18 @@ def main() -> None:
     inner = re.search(r"用时 ([0-9.]+) 秒", out)
     print(out.strip())
     again, out2 = run(["pool", "screen", "--year", "2025"], env)
+    if "入库 0，升级 0，降级 0，出库 0" not in out2:
+        raise SystemExit(f"re-run appended events (not idempotent):\n{out2}")
     firms = re.search(r"参评企业 ([0-9,]+) 家", out)
     print(
         f"\npool screen, {firms.group(1) if firms else '?'} firms: {first:.2f} s end to end "
         f"(service {inner.group(1) if inner else '?'} s); re-run {again:.2f} s; bar {BAR_SECONDS:.0f} s -> "
         + ("PASS" if first <= BAR_SECONDS else "FAIL")
     )
-    print(f"database: {folder / 'innopoints.db'}")
+    if opts.keep:
+        print(f"database kept: {database}")
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -65,7 +65,9 @@ def test_history_is_append_only_replayable_and_idempotent(city: Container) -> No
     assert first.round_id == r1 and not first.rescreen
     assert first.members == len(expected_1) > 0
     assert first.events == {"enter": len(expected_1)}
-    assert set(first.by_tier) <= {"seedling", "trunk", "pillar"} and sum(first.by_tier.values()) == first.members
+    assert (
+        set(first.by_tier) <= {"seedling", "trunk", "pillar"} and sum(first.by_tier.values()) == first.members
+    )
 
     events_after_1 = _count(city, PoolEvent)
     again = screen_round(city.sessions, 2024)  # same round, same data: nothing new
@@ -92,7 +94,11 @@ def test_history_is_append_only_replayable_and_idempotent(city: Container) -> No
         for e in everything:
             assert e["reason_zh"] and e["rule_id"] and e["reference"] and e["round_id"] in (r1, r2)
             assert e["kind"] in ("enter", "promote", "demote", "exit")
-        mover = next(e["uscc"] for e in everything if e["round_id"] == r2 and e["kind"] in ("promote", "demote", "exit"))
+        mover = next(
+            e["uscc"]
+            for e in everything
+            if e["round_id"] == r2 and e["kind"] in ("promote", "demote", "exit")
+        )
         history = firm_history(s, str(mover))
         assert history.tier_by_round == {r1: expected_1.get(str(mover)), r2: expected_2.get(str(mover))}
 
@@ -110,7 +116,10 @@ def test_round_to_round_report_counts_changes_by_district_and_exports(city: Cont
     assert {k: d.count(k) for k in ("enter", "promote", "demote", "exit")} == {
         k: int((events["kind"] == k).sum()) for k in ("enter", "promote", "demote", "exit")
     }
-    assert int(d.by_district.select(pl.sum_horizontal("enter", "promote", "demote", "exit")).sum().item()) == d.rows.height
+    assert (
+        int(d.by_district.select(pl.sum_horizontal("enter", "promote", "demote", "exit")).sum().item())
+        == d.rows.height
+    )
     assert int(d.by_cluster["exit"].sum()) == d.count("exit")
     district_names = {x.name_zh for x in city.region.districts}
     assert set(d.by_district["district"].to_list()) <= district_names

@@ -43,7 +43,11 @@ def test_rd_ratio_uses_the_sales_band_with_its_inclusive_edges() -> None:
     c = cond(
         ratio=["rd_expense", "sales_revenue"],
         op=">=",
-        threshold={"rulebook": "national/high_tech.yaml", "param": "rd_required_ratio", "band_on": "sales_revenue"},
+        threshold={
+            "rulebook": "national/high_tech.yaml",
+            "param": "rd_required_ratio",
+            "band_on": "sales_revenue",
+        },
     )
     yuan = SCALE
     frame = pl.DataFrame(

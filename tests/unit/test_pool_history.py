@@ -113,8 +113,17 @@ def test_screen_places_firms_by_program_and_percentile() -> None:
     ).with_columns(
         # reserve firms: every panel condition met (IP, staff 20%, R&D 10%, high-tech income 80%)
         pl.lit(200, pl.Int64).alias("f_ip_invention_granted"),
-        *[pl.lit(None, pl.Int64).alias(f"f_{f}") for f in ("ip_plant_variety", "ip_ic_layout", "ip_other_class1",
-                                                              "ip_utility_model", "ip_design", "ip_software_copyright")],
+        *[
+            pl.lit(None, pl.Int64).alias(f"f_{f}")
+            for f in (
+                "ip_plant_variety",
+                "ip_ic_layout",
+                "ip_other_class1",
+                "ip_utility_model",
+                "ip_design",
+                "ip_software_copyright",
+            )
+        ],
         pl.lit(2000, pl.Int64).alias("f_sci_tech_staff"),
         pl.lit(10000, pl.Int64).alias("f_employees"),
         pl.lit(1_000_000_00, pl.Int64).alias("f_rd_expense"),
@@ -123,7 +132,6 @@ def test_screen_places_firms_by_program_and_percentile() -> None:
         pl.lit(10_000_000_00, pl.Int64).alias("f_total_income"),
         pl.lit(None, pl.Int64).alias("f_operating_revenue"),
         pl.lit(None, pl.Int64).alias("b_operating_revenue"),
-        pl.lit(None, pl.Int64).alias("f_employees_dummy"),
         pl.lit(None, pl.Int64).alias("b_employees"),
         pl.lit(None, pl.Int64).alias("f_valuation"),
         pl.lit(None, pl.Int64).alias("f_largest_venture_investment"),
@@ -138,11 +146,20 @@ def test_screen_places_firms_by_program_and_percentile() -> None:
 
 def test_alerts_fire_only_on_crossings_of_pool_members() -> None:
     cols = ("uscc", "points_centi", "percentile_bp", "tech_sme_score")
-    prev = pl.DataFrame([("A", 60000, 8500, 70), ("B", 30000, 9400, 61), ("C", 50000, 8000, 60)], schema=cols, orient="row")
-    cur = pl.DataFrame([("A", 54999, 7999, 60), ("B", 30000, 9500, 59), ("C", 10000, 1000, 10)], schema=cols, orient="row")
+    prev = pl.DataFrame(
+        [("A", 60000, 8500, 70), ("B", 30000, 9400, 61), ("C", 50000, 8000, 60)], schema=cols, orient="row"
+    )
+    cur = pl.DataFrame(
+        [("A", 54999, 7999, 60), ("B", 30000, 9500, 59), ("C", 10000, 1000, 10)], schema=cols, orient="row"
+    )
     members = pl.DataFrame({"uscc": ["A", "B"]})
     rows = derive_alerts(BOOK, members, prev, cur, 2, 1)
     fired = sorted(zip(rows["uscc"], rows["rule_id"], strict=True))
-    assert fired == [("A", "left_top20"), ("A", "points_drop"), ("B", "entered_top5"), ("B", "tech_sme_below_pass")]
+    assert fired == [
+        ("A", "left_top20"),
+        ("A", "points_drop"),
+        ("B", "entered_top5"),
+        ("B", "tech_sme_below_pass"),
+    ]
     message = rows.filter(pl.col("rule_id") == "points_drop")["message_zh"][0]
     assert "600.00 分 → 549.99 分" in message

@@ -21,14 +21,20 @@ def _copy(tmp_path: Path) -> Path:
 
 def test_programs_tiers_and_alerts_are_labelled_with_reference_and_status() -> None:
     book = load_cultivation()
-    assert {"high_tech_reserve", "tech_sme_seedling", "gazelle_candidate", "unicorn_seedling"} <= set(book.programs)
+    assert {"high_tech_reserve", "tech_sme_seedling", "gazelle_candidate", "unicorn_seedling"} <= set(
+        book.programs
+    )
     reserve = book.programs["high_tech_reserve"]
     assert len(reserve.conditions) == 8 and reserve.needed == 7 and reserve.gap is not None
     assert [t.name.zh for t in book.tiers.tiers] == ["强柱", "培干", "育苗"]
     for item in [*book.programs.values(), *book.tiers.tiers, *book.alerts.alerts]:
         assert item.reference and item.status in ("official", "regional_default")
         assert item.name.zh and item.name.en
-    assert book.referenced_rulebooks() == ["liaoning/gazelle.yaml", "liaoning/unicorn.yaml", "national/high_tech.yaml"]
+    assert book.referenced_rulebooks() == [
+        "liaoning/gazelle.yaml",
+        "liaoning/unicorn.yaml",
+        "national/high_tech.yaml",
+    ]
 
 
 def test_version_hash_changes_with_any_number(tmp_path: Path) -> None:
@@ -50,7 +56,9 @@ def test_a_tier_naming_an_unknown_program_is_refused(tmp_path: Path) -> None:
 
 def test_unknown_keys_are_refused_with_the_file_and_key(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
-    text = (folder / "alerts.yaml").read_text("utf-8").replace("amount: 5000", "amount: 5000\n    colour: red")
+    text = (
+        (folder / "alerts.yaml").read_text("utf-8").replace("amount: 5000", "amount: 5000\n    colour: red")
+    )
     (folder / "alerts.yaml").write_text(text, "utf-8")
     with pytest.raises(UserError, match=r"alerts\.yaml.*colour"):
         load_cultivation_dir(folder)

@@ -67,7 +67,9 @@ def _screen(year: int, round_id: int | None) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    pool_app = typer.Typer(help="培育库 (cultivation pool): 筛选、历史、比较、指派、跟进、预警.", no_args_is_help=True)
+    pool_app = typer.Typer(
+        help="培育库 (cultivation pool): 筛选、历史、比较、指派、跟进、预警.", no_args_is_help=True
+    )
     app.add_typer(pool_app, name="pool")
 
     @pool_app.command("screen")
@@ -99,11 +101,15 @@ def register(app: typer.Typer) -> None:
     @pool_app.command("assign")
     def assign_cmd(
         uscc: str = typer.Option(..., "--uscc", help="统一社会信用代码."),
-        role: RoleName = typer.Option(..., "--role", help="officer（区县专员）或 commissioner（科技特派员）."),
+        role: RoleName = typer.Option(
+            ..., "--role", help="officer（区县专员）或 commissioner（科技特派员）."
+        ),
         person_id: str = typer.Option(..., "--person-id", help="人员编号 (person id)."),
         person_name: str = typer.Option(..., "--name", help="姓名 (name)."),
         start: str = typer.Option(None, "--from-date", help="开始日期 YYYY-MM-DD（默认今天）."),
-        end: bool = typer.Option(False, "--end", help="结束该企业此角色的在任指派 (end the active assignment)."),
+        end: bool = typer.Option(
+            False, "--end", help="结束该企业此角色的在任指派 (end the active assignment)."
+        ),
     ) -> None:
         """指派区县专员或科技特派员（特派员同一时间只服务一家企业） (assign or end an assignment)."""
         from innopoints.adapters.db.engine import unit_of_work
@@ -123,7 +129,9 @@ def register(app: typer.Typer) -> None:
     @pool_app.command("follow-up")
     def follow_up_cmd(
         uscc: str = typer.Option(..., "--uscc", help="统一社会信用代码."),
-        kind: FollowUpKindName = typer.Option(..., "--kind", help="visit（走访）/ service（服务）/ outcome（成效）."),
+        kind: FollowUpKindName = typer.Option(
+            ..., "--kind", help="visit（走访）/ service（服务）/ outcome（成效）."
+        ),
         summary: str = typer.Option(..., "--summary", help="内容 (what happened)."),
         by: str = typer.Option(..., "--by", help="记录人 (recorded by: person id or name)."),
         on: str = typer.Option(None, "--date", help="日期 YYYY-MM-DD（默认今天）."),

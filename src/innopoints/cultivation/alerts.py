@@ -7,7 +7,11 @@ import polars as pl
 from innopoints.cultivation.rulebook import CultivationRulebook
 from innopoints.cultivation.schema import AlertRule
 
-_METRIC_ZH = {"points_centi": "创新积分", "percentile_bp": "全市百分位", "tech_sme_score": "科技型中小企业测评分"}
+_METRIC_ZH = {
+    "points_centi": "创新积分",
+    "percentile_bp": "全市百分位",
+    "tech_sme_score": "科技型中小企业测评分",
+}
 
 
 def _show(metric: str, value: pl.Expr) -> pl.Expr:
@@ -42,7 +46,9 @@ def derive_alerts(
     for rule in book.alerts.alerts:
         m = rule.metric
         rows = both.select(
-            "uscc", pl.col(m).cast(pl.Int64).alias("value_from"), pl.col(f"{m}_to").cast(pl.Int64).alias("value_to")
+            "uscc",
+            pl.col(m).cast(pl.Int64).alias("value_from"),
+            pl.col(f"{m}_to").cast(pl.Int64).alias("value_to"),
         ).filter(_fires(rule))
         message = pl.concat_str(
             [

@@ -32,7 +32,9 @@ def assign(
     most one firm at a time (checked here with a clear message, and enforced by unique partial indexes)."""
     _require_firm(session, uscc)
     if role not in ROLE_ZH:
-        raise UserError(f"角色须为 officer 或 commissioner (role must be officer or commissioner), got {role}")
+        raise UserError(
+            f"角色须为 officer 或 commissioner (role must be officer or commissioner), got {role}"
+        )
     for current in repo.active_assignments(session, uscc=uscc):
         if current.role == role:
             raise UserError(
@@ -94,7 +96,8 @@ def record_follow_up(session: Session, item: FollowUpInput, today: date | None =
         raise UserError(f"跟进日期 {item.occurred_on} 在未来 (follow-up date is in the future)")
     active = [a for a in repo.active_assignments(session, uscc=item.uscc) if a.started_on <= item.occurred_on]
     by_recorder = [a for a in active if item.recorded_by in (a.person_id, a.person_name)]
-    link = (by_recorder or active or [None])[0]
+    candidates = by_recorder or active
+    link = candidates[0] if candidates else None
     row = PoolFollowUp(
         uscc=item.uscc,
         assignment_id=None if link is None else link.id,

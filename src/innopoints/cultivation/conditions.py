@@ -146,7 +146,9 @@ class ConditionCompiler:
         else:
             t = self.threshold(cond, scale)
             test = _compare(num * t.denominator, cond.op, den * t.numerator)
-        return pl.when(num.is_null() | den.is_null() | (den <= 0)).then(pl.lit(None, pl.Boolean)).otherwise(test)
+        return (
+            pl.when(num.is_null() | den.is_null() | (den <= 0)).then(pl.lit(None, pl.Boolean)).otherwise(test)
+        )
 
     def _banded_ratio(self, cond: Condition, num: pl.Expr, den: pl.Expr, scale: Fraction) -> pl.Expr:
         band_on, bands, factor = self._bands(cond)
@@ -158,10 +160,14 @@ class ConditionCompiler:
             inside = pl.lit(True)
             if band.lower is not None:
                 lo = band.lower * SCALE
-                inside = inside & _compare(key * lo.denominator, ">=" if band.lower_inclusive else ">", _lit(lo.numerator))
+                inside = inside & _compare(
+                    key * lo.denominator, ">=" if band.lower_inclusive else ">", _lit(lo.numerator)
+                )
             if band.upper is not None:
                 hi = band.upper * SCALE
-                inside = inside & _compare(key * hi.denominator, "<=" if band.upper_inclusive else "<", _lit(hi.numerator))
+                inside = inside & _compare(
+                    key * hi.denominator, "<=" if band.upper_inclusive else "<", _lit(hi.numerator)
+                )
             t = exact(band.value) * factor * scale
             verdict = _compare(num * t.denominator, cond.op, den * t.numerator)
             chain = pl.when(inside).then(verdict) if chain is None else chain.when(inside).then(verdict)
@@ -174,7 +180,11 @@ class ConditionCompiler:
         g = self.threshold(cond, scale)
         q, p = g.denominator, g.numerator
         test = _compare(end * (q**GROWTH_YEARS), cond.op, start * ((q + p) ** GROWTH_YEARS))
-        return pl.when(end.is_null() | start.is_null() | (start <= 0)).then(pl.lit(None, pl.Boolean)).otherwise(test)
+        return (
+            pl.when(end.is_null() | start.is_null() | (start <= 0))
+            .then(pl.lit(None, pl.Boolean))
+            .otherwise(test)
+        )
 
 
 def panel_fields_used(conditions: Iterable[Condition]) -> tuple[list[str], list[str]]:

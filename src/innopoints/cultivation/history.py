@@ -26,7 +26,9 @@ def replay(events: Iterable[Mapping[str, object]]) -> dict[str, str]:
         uscc, kind = str(ev["uscc"]), ev["kind"]
         before = state.get(uscc)
         if before != ev["tier_from"]:
-            raise ValueError(f"事件链断裂 (broken event chain) for {uscc}: state {before}, event from {ev['tier_from']}")
+            raise ValueError(
+                f"事件链断裂 (broken event chain) for {uscc}: state {before}, event from {ev['tier_from']}"
+            )
         if kind == "exit":
             state.pop(uscc, None)
         else:
@@ -51,12 +53,16 @@ def _program_text(book: CultivationRulebook) -> pl.Expr:
         total = len(program.conditions)
         label = pl.lit(program.name.zh)
         if total > 1:
-            label = pl.concat_str([label, pl.lit("（满足 "), pl.col(met_col(pid)).cast(pl.String), pl.lit(f"/{total} 项）")])
+            label = pl.concat_str(
+                [label, pl.lit("（满足 "), pl.col(met_col(pid)).cast(pl.String), pl.lit(f"/{total} 项）")]
+            )
         parts.append(pl.when(pl.col(f"prog_{pid}")).then(label).otherwise(pl.lit(None, pl.String)))
     return pl.concat_str(parts, separator="、", ignore_nulls=True)
 
 
-def derive_events(book: CultivationRulebook, before: pl.DataFrame, screened: pl.DataFrame, round_id: int) -> pl.DataFrame:
+def derive_events(
+    book: CultivationRulebook, before: pl.DataFrame, screened: pl.DataFrame, round_id: int
+) -> pl.DataFrame:
     """The events that take the pool from ``before`` (uscc, tier) to the screening's tiers.
 
     Firms absent from the round (closed, not scored) leave the pool. Unchanged firms give no event, so
@@ -66,7 +72,9 @@ def derive_events(book: CultivationRulebook, before: pl.DataFrame, screened: pl.
     names = {t.id: t.name.zh for t in book.tiers.tiers}
     refs = {t.id: t.reference for t in book.tiers.tiers}
     now = screened.select("uscc", "tier", "tier_rule", "programs", _program_text(book).alias("matched_zh"))
-    joined = before.rename({"tier": "tier_from"}).join(now.rename({"tier": "tier_to"}), on="uscc", how="full", coalesce=True)
+    joined = before.rename({"tier": "tier_from"}).join(
+        now.rename({"tier": "tier_to"}), on="uscc", how="full", coalesce=True
+    )
     rank_from = pl.col("tier_from").replace_strict(ranks, default=0, return_dtype=pl.Int32)
     rank_to = pl.col("tier_to").replace_strict(ranks, default=0, return_dtype=pl.Int32)
     kind = (
@@ -83,8 +91,10 @@ def derive_events(book: CultivationRulebook, before: pl.DataFrame, screened: pl.
     changed = joined.with_columns(kind.alias("kind")).filter(pl.col("kind").is_not_null())
     from_zh = pl.col("tier_from").replace_strict(names, default="—", return_dtype=pl.String)
     to_zh = pl.col("tier_to").replace_strict(names, default="—", return_dtype=pl.String)
-    gone = pl.when(pl.col("programs").is_null()).then(pl.lit("本批次未参评（已注销或无数据）")).otherwise(
-        pl.lit("不再满足任何筛选规则")
+    gone = (
+        pl.when(pl.col("programs").is_null())
+        .then(pl.lit("本批次未参评（已注销或无数据）"))
+        .otherwise(pl.lit("不再满足任何筛选规则"))
     )
     reason = (
         pl.when(pl.col("kind") == "exit")
@@ -94,7 +104,9 @@ def derive_events(book: CultivationRulebook, before: pl.DataFrame, screened: pl.
                 [
                     pl.col("kind").replace_strict(KIND_ZH, return_dtype=pl.String),
                     pl.lit("："),
-                    pl.when(pl.col("kind") == "enter").then(pl.lit("")).otherwise(pl.concat_str([from_zh, pl.lit(" → ")])),
+                    pl.when(pl.col("kind") == "enter")
+                    .then(pl.lit(""))
+                    .otherwise(pl.concat_str([from_zh, pl.lit(" → ")])),
                     to_zh,
                     pl.lit("；满足 "),
                     pl.col("matched_zh"),
@@ -115,7 +127,10 @@ def derive_events(book: CultivationRulebook, before: pl.DataFrame, screened: pl.
         "tier_from",
         "tier_to",
         pl.col("programs").fill_null(""),
-        pl.when(pl.col("kind") == "exit").then(pl.lit(EXIT_RULE)).otherwise(pl.col("tier_rule")).alias("rule_id"),
+        pl.when(pl.col("kind") == "exit")
+        .then(pl.lit(EXIT_RULE))
+        .otherwise(pl.col("tier_rule"))
+        .alias("rule_id"),
         reference.alias("reference"),
         reason.alias("reason_zh"),
     ).sort("uscc")

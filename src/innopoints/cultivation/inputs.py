@@ -4,15 +4,18 @@ that the round scored."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 from sqlalchemy.orm import Session
 
 from innopoints.adapters.db import cultivation_repo as repo
 from innopoints.cultivation.conditions import GROWTH_YEARS, base, cur, neg, panel_fields_used, qual
 from innopoints.cultivation.rulebook import CultivationRulebook
+from innopoints.cultivation.schema import Condition
 
 
-def _all_conditions(book: CultivationRulebook) -> list:  # type: ignore[type-arg]
+def _all_conditions(book: CultivationRulebook) -> list[Condition]:
     return [c for p in book.programs.values() for c in (*p.unless, *p.required, *p.conditions)]
 
 
@@ -25,8 +28,10 @@ def needs(book: CultivationRulebook) -> tuple[list[str], list[str], list[str], l
     return current, based, kinds, negs
 
 
-def _wide_flags(long: pl.DataFrame, kinds: list[str], name: object, value: pl.Expr) -> pl.DataFrame:
-    aggs = [value.filter(pl.col("kind") == k).sum().alias(name(k)) for k in kinds]  # type: ignore[operator]
+def _wide_flags(
+    long: pl.DataFrame, kinds: list[str], name: Callable[[str], str], value: pl.Expr
+) -> pl.DataFrame:
+    aggs = [value.filter(pl.col("kind") == k).sum().alias(name(k)) for k in kinds]
     return long.group_by("enterprise_id").agg(aggs)
 
 

@@ -50,7 +50,9 @@ def _summary(rows: pl.DataFrame, key: str) -> pl.DataFrame:
     return rows.group_by(key).agg(counts).sort(key)
 
 
-def pool_diff(session: Session, book: CultivationRulebook, region: Region, from_round: int, to_round: int) -> PoolDiff:
+def pool_diff(
+    session: Session, book: CultivationRulebook, region: Region, from_round: int, to_round: int
+) -> PoolDiff:
     to_ids = rounds_up_to(session, to_round)
     from_ids = rounds_up_to(session, from_round)
     if len(from_ids) >= len(to_ids):
@@ -83,9 +85,13 @@ def pool_diff(session: Session, book: CultivationRulebook, region: Region, from_
             pl.col("change").replace_strict(KIND_ZH, return_dtype=pl.String).alias("change_zh"),
             _named(pl.col("district_code"), {d.id: d.name_zh for d in region.districts}).alias("district"),
             _named(pl.col("cluster_id"), {c.id: c.name_zh for c in region.clusters}).alias("cluster"),
-            pl.col("tier_from").replace_strict(names, default="—", return_dtype=pl.String).alias("tier_from_zh"),
+            pl.col("tier_from")
+            .replace_strict(names, default="—", return_dtype=pl.String)
+            .alias("tier_from_zh"),
             pl.col("tier_to").replace_strict(names, default="—", return_dtype=pl.String).alias("tier_to_zh"),
-            pl.col("change").replace_strict({c: i for i, c in enumerate(CHANGE_ORDER)}, return_dtype=pl.Int32).alias("_o"),
+            pl.col("change")
+            .replace_strict({c: i for i, c in enumerate(CHANGE_ORDER)}, return_dtype=pl.Int32)
+            .alias("_o"),
         )
         .sort("_o", "district_code", "uscc")
         .drop("_o")

@@ -61,13 +61,15 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when availabl
 
 
 def _parse(name: str, text: str, model: type[BaseModel]) -> tuple[Any, Any]:
-    raw = yaml.load(text, Loader=_Loader)  # noqa: S506 (a safe loader)
+    raw = yaml.load(text, Loader=_Loader)
     try:
         return model.model_validate(raw), raw
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise UserError(f"培育库规则文件 {name} 键 {where}: {first['msg']} (invalid cultivation rulebook)") from exc
+        raise UserError(
+            f"培育库规则文件 {name} 键 {where}: {first['msg']} (invalid cultivation rulebook)"
+        ) from exc
 
 
 def _cross_check(screening: ScreeningFile, tiers: TiersFile) -> None:
@@ -100,9 +102,7 @@ def load_cultivation_dir(folder: Traversable | Path, source: str | None = None) 
     )
     for ref in book.referenced_rulebooks():  # thresholds read from them are part of the version
         raws[f"referenced:{ref}"] = rulebook(ref).book.model_dump(mode="json")
-    return CultivationRulebook(
-        book.screening, book.tiers, book.alerts, canonical_hash(raws), book.source
-    )
+    return CultivationRulebook(book.screening, book.tiers, book.alerts, canonical_hash(raws), book.source)
 
 
 @lru_cache(maxsize=4)

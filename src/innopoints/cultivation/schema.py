@@ -98,7 +98,9 @@ class Condition(Strict):
             raise ValueError(f"条件 {self.id}: present 须为 {ENTERPRISE_COLUMNS} 之一")
         needs_threshold = not (self.present or self.qualification or self.no_negatives)
         if needs_threshold and (self.value is None) == (self.threshold is None):
-            raise ValueError(f"条件 {self.id} 须有 value 或 threshold 之一 (exactly one of value / threshold)")
+            raise ValueError(
+                f"条件 {self.id} 须有 value 或 threshold 之一 (exactly one of value / threshold)"
+            )
         if self.op == "in" and not isinstance(self.value, list):
             raise ValueError(f"条件 {self.id}: in 须配列表 value (op in needs a list)")
         if self.near is not None and self.op not in (">=", ">"):

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from innopoints.adapters.db import cultivation_repo as repo
 from innopoints.adapters.db.engine import unit_of_work
-from innopoints.adapters.db.scoring_repo import get_round
 from innopoints.adapters.db.scoring_tables import ScoringRound
 from innopoints.cultivation.alerts import derive_alerts
 from innopoints.cultivation.history import derive_events, replay, state_after
@@ -39,17 +38,19 @@ class ScreeningOutcome:
 
 def pick_round(session: Session, year: int, round_id: int | None) -> ScoringRound:
     if round_id is not None:
-        rnd = get_round(session, round_id)
+        rnd = repo.get_round(session, round_id)
         if rnd.year != year:
-            raise UserError(f"批次 {round_id} 是 {rnd.year} 年的评价批次，不是 {year} 年 (round year mismatch)")
+            raise UserError(
+                f"批次 {round_id} 是 {rnd.year} 年的评价批次，不是 {year} 年 (round year mismatch)"
+            )
         return rnd
-    rnd = repo.latest_round_of_year(session, year)
-    if rnd is None:
+    latest = repo.latest_round_of_year(session, year)
+    if latest is None:
         raise UserError(
             f"{year} 年还没有积分评价批次，请先运行 innopoints score --year {year} "
             f"(no scoring round for {year}: run `innopoints score --year {year}` first)"
         )
-    return rnd
+    return latest
 
 
 def screened_round_ids(session: Session) -> list[int]:
@@ -152,8 +153,12 @@ def _alerts(
     if position == 0:
         return 0
     prev_id = history[position - 1]
-    members = pl.concat([pool_at(s, prev_id).select("uscc"), result.filter(pl.col("tier").is_not_null()).select("uscc")])
-    rows = derive_alerts(book, members, repo.round_results(s, prev_id), repo.round_results(s, round_id), round_id, prev_id)
+    members = pl.concat(
+        [pool_at(s, prev_id).select("uscc"), result.filter(pl.col("tier").is_not_null()).select("uscc")]
+    )
+    rows = derive_alerts(
+        book, members, repo.round_results(s, prev_id), repo.round_results(s, round_id), round_id, prev_id
+    )
     if rows.height == 0:
         return 0
     seen = repo.alert_keys(s, round_id)

@@ -127,6 +127,6 @@ def _age(b: Backend, fact: Anniversary, op: str, t: Fraction, as_of: dt.date) ->
         out = on >= anniversary
     else:
         raise UserError(f"成立年限不支持运算符 {op} (operator {op} not compiled for age)")
-    if t == 0 and op != ">":  # before registration the age is 0, never negative
-        out = b.lit(op != "<")
+    if t == 0 and op in ("<", ">="):  # the age is never negative
+        out = b.lit(op == ">=")
     return b.cases([(b.is_null(reg), b.null_bool())], out)

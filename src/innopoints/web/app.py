@@ -14,7 +14,16 @@ from innopoints.bootstrap import Container, build_container
 from innopoints.settings import Settings, get_settings
 from innopoints.web import errors
 from innopoints.web.caching import TtlCache
-from innopoints.web.routes import api, health, pages, profile_api
+from innopoints.web.routes import (
+    api,
+    health,
+    pages,
+    policy_api,
+    pool_api,
+    potential_api,
+    profile_api,
+    targets_api,
+)
 
 CACHE_SECONDS = 60.0
 
@@ -52,5 +61,9 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     app.include_router(health.router)
     app.include_router(api.router)
     app.include_router(profile_api.router)
+    app.include_router(potential_api.router)
+    app.include_router(policy_api.router)
+    app.include_router(targets_api.router)
+    app.include_router(pool_api.router)
     app.include_router(pages.router)
     return app

@@ -8,7 +8,7 @@ valid on the as-of date, the latest valuation and the largest venture investment
 "professionally invested" when any year up to ``R`` records a venture round or equity financing.
 
 Columns (money and counts in panel hundredths, like the firm frame): ``x_registration_date``,
-``x_listed``, ``x_<field>__<k>`` (k = 0 … 3 for years R−3 … R), ``x_venture_max`` (years ≤ R),
+``x_listed``, ``x_<field>__<k>`` (k = 0 … 3 for years R−3 … R; before R only ``SERIES_FIELDS``), ``x_venture_max`` (years ≤ R),
 ``x_valuation`` and ``x_invested`` (years ≤ R + 1, as ``build_inputs`` reads them), ``x_valid_<kind>``.
 """
 
@@ -37,9 +37,15 @@ WINDOW_FIELDS = tuple(
         )
     )
 )
+SERIES_FIELDS = ("operating_revenue", "employees", "rd_expense")  # the only fields read before year R
 HISTORY_FIELDS = ("largest_venture_investment", "valuation", "venture_rounds", "equity_financing")
 PANEL_FIELDS = (*WINDOW_FIELDS, *HISTORY_FIELDS)
 VALID_KINDS = ("tech_sme", "high_tech_enterprise")
+
+
+def year_fields(k: int) -> tuple[str, ...]:
+    """The fields read for window year ``k`` (0 = R−3 … 3 = R): every field in R, the series before."""
+    return WINDOW_FIELDS if k == WINDOW - 1 else SERIES_FIELDS
 
 
 def window_col(field: str, k: int) -> str:
@@ -99,31 +105,45 @@ def evaluator_frame(
     lazy = panel.lazy().filter(pl.col("year") <= year)
     names = lazy.collect_schema().names()
     first, _ = panel_years_needed(year)
-    present = [f for f in WINDOW_FIELDS if f in names]
     for k in range(WINDOW):
+        present = [f for f in year_fields(k) if f in names]
         one_year = lazy.filter(pl.col("year") == first + k).select(
             "uscc", *[pl.col(f).cast(pl.Int64).alias(window_col(f, k)) for f in present]
         )
         frame = frame.join(one_year, on="uscc", how="left")
     history = [f for f in HISTORY_FIELDS if f in names]
     if "largest_venture_investment" in history:
-        venture = lazy.group_by("uscc").agg(
-            pl.col("largest_venture_investment").max().cast(pl.Int64).alias("x_venture_max")
+        venture = (
+            lazy.filter(pl.col("largest_venture_investment").is_not_null())
+            .group_by("uscc")
+            .agg(pl.col("largest_venture_investment").max().cast(pl.Int64).alias("x_venture_max"))
         )
         frame = frame.join(venture, on="uscc", how="left")
     # the unicorn inputs read every year up to the filing year R + 1 (as build_inputs does)
     upto_filing = panel.lazy().filter(pl.col("year") <= year + 1)
-    aggs: list[pl.Expr] = []
     if "valuation" in history:
-        latest = pl.col("valuation").sort_by("year").drop_nulls().last().cast(pl.Int64)
-        aggs.append(latest.alias("x_valuation"))
+        valued = upto_filing.filter(pl.col("valuation").is_not_null()).select("uscc", "year", "valuation")
+        latest = valued.sort("year").unique("uscc", keep="last")
+        frame = frame.join(
+            latest.select("uscc", pl.col("valuation").cast(pl.Int64).alias("x_valuation")),
+            on="uscc",
+            how="left",
+        )
     invest = [f for f in ("venture_rounds", "equity_financing") if f in history]
     if invest:
-        positive = pl.any_horizontal([pl.col(f) > 0 for f in invest]).fill_null(False).any()
-        any_known = pl.any_horizontal([pl.col(f).is_not_null() for f in invest]).any()
-        aggs.append(pl.when(positive).then(True).when(any_known).then(False).alias("x_invested"))
-    if aggs:
-        frame = frame.join(upto_filing.group_by("uscc").agg(aggs), on="uscc", how="left")
+        known = upto_filing.filter(pl.any_horizontal([pl.col(f).is_not_null() for f in invest]))
+        positive = upto_filing.filter(pl.any_horizontal([pl.col(f) > 0 for f in invest]).fill_null(False))
+        flags = (
+            known.select("uscc")
+            .unique()
+            .join(
+                positive.select("uscc").unique().with_columns(pl.lit(True).alias("_pos")),
+                on="uscc",
+                how="left",
+            )
+            .select("uscc", pl.col("_pos").is_not_null().alias("x_invested"))
+        )
+        frame = frame.join(flags, on="uscc", how="left")
     if qualifications is not None and qualifications.height:
         valid = _valid_on(qualifications.lazy(), day)
         flags = valid.group_by("uscc").agg((pl.col("kind") == k).any().alias(f"_v_{k}") for k in VALID_KINDS)
@@ -138,7 +158,7 @@ def evaluator_frame(
     have = frame.collect_schema().names()
     fill = [
         pl.lit(None, dtype=pl.Int64).alias(c)
-        for c in [window_col(f, k) for f in WINDOW_FIELDS for k in range(WINDOW)]
+        for c in [window_col(f, k) for k in range(WINDOW) for f in year_fields(k)]
         + ["x_venture_max", "x_valuation"]
         if c not in have
     ]

@@ -22,6 +22,7 @@ from innopoints.adapters.db.cultivation_tables import (
 from innopoints.adapters.db.panel_repo import current_panel_frame
 from innopoints.adapters.db.scoring_tables import ScoringResult, ScoringRound
 from innopoints.adapters.db.tables import Enterprise, NegativeRecord, Qualification
+from innopoints.errors import NotFound
 
 EVENT_COLUMNS = (
     "round_id",
@@ -58,7 +59,32 @@ RESULT_SCHEMA: dict[str, Any] = {
 
 
 def _frame(session: Session, query: Any, schema: dict[str, Any]) -> pl.DataFrame:
-    return pl.DataFrame(session.execute(query).all(), schema=schema, orient="row")
+    """Run a SELECT on the session's connection straight through the driver cursor (no Row objects:
+    about twice as fast for city-sized reads) and type the columns. Values are rendered as SQL literals
+    by SQLAlchemy's own compiler (ids, dates and rulebook codes only; never user text)."""
+    conn = session.connection()
+    sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    if not rows:
+        return pl.DataFrame(schema=schema)
+    raw = pl.DataFrame(rows, schema=list(schema), orient="row", infer_schema_length=None)
+    return raw.with_columns(_typed(raw, name, dtype) for name, dtype in schema.items())
+
+
+def _typed(raw: pl.DataFrame, name: str, dtype: Any) -> pl.Expr:
+    """SQLite hands dates and times over as ISO text (times in UTC, without offset) and booleans as
+    0/1; PostgreSQL as typed values."""
+    col = pl.col(name)
+    if raw.schema[name] == pl.String and dtype == pl.Date:
+        return col.str.to_date("%Y-%m-%d")
+    if raw.schema[name] == pl.String and isinstance(dtype, pl.Datetime):
+        return col.str.to_datetime(time_unit="us").dt.replace_time_zone(dtype.time_zone)
+    return col.cast(dtype)
 
 
 def round_results(session: Session, round_id: int) -> pl.DataFrame:
@@ -126,6 +152,13 @@ def active_negatives(session: Session, kinds: Sequence[str], year: int) -> pl.Da
 # -- screenings and events -----------------------------------------------------------------------
 def screenings(session: Session) -> list[PoolScreening]:
     return list(session.execute(sa.select(PoolScreening).order_by(PoolScreening.id)).scalars())
+
+
+def get_round(session: Session, round_id: int) -> ScoringRound:
+    rnd = session.get(ScoringRound, round_id)
+    if rnd is None:
+        raise NotFound(f"评价批次 {round_id} 不存在 (scoring round {round_id} not found)")
+    return rnd
 
 
 def latest_round_of_year(session: Session, year: int) -> ScoringRound | None:

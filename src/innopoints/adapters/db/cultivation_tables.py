@@ -10,7 +10,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Index, Integer, SmallInteger, String, Text, text
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from innopoints.adapters.db.tables import Base
@@ -44,7 +55,9 @@ class PoolEvent(Base):
     kind: Mapped[str] = mapped_column(String(10), nullable=False)
     tier_from: Mapped[str | None] = mapped_column(String(20))
     tier_to: Mapped[str | None] = mapped_column(String(20))
-    programs: Mapped[str] = mapped_column(String(300), nullable=False)  # matched screening rules, comma-separated
+    programs: Mapped[str] = mapped_column(
+        String(300), nullable=False
+    )  # matched screening rules, comma-separated
     rule_id: Mapped[str] = mapped_column(String(60), nullable=False)
     reference: Mapped[str] = mapped_column(Text, nullable=False)
     reason_zh: Mapped[str] = mapped_column(Text, nullable=False)
