@@ -11,7 +11,7 @@ import polars as pl
 from sqlalchemy.orm import Session, sessionmaker
 
 from innopoints.adapters.analytics import columns as c
-from innopoints.adapters.analytics.evaluator_frame import PANEL_FIELDS, with_evaluator_inputs
+from innopoints.adapters.analytics.evaluator_frame import panel_reads, with_evaluator_inputs
 from innopoints.adapters.analytics.inputs import build_firm_frame, firm_inputs
 from innopoints.adapters.analytics.parquet_source import fingerprint, read_panel
 from innopoints.adapters.db import scoring_repo as repo
@@ -138,7 +138,7 @@ def run_db_round(
     if firms.height == 0:
         raise UserError(f"{year} 年数据库中没有在营企业 (no active firms in the database for {year})")
     with unit_of_work(sessions) as session:
-        history = repo.read_evaluator_history(session, year, list(PANEL_FIELDS))
+        history = repo.read_evaluator_history(session, year, panel_reads(year))
     firms = with_evaluator_inputs(
         firms, year, history["enterprises"], history["panel"], src["qualifications"]
     )

@@ -39,7 +39,15 @@ WINDOW_FIELDS = tuple(
 )
 SERIES_FIELDS = ("operating_revenue", "employees", "rd_expense")  # the only fields read before year R
 HISTORY_FIELDS = ("largest_venture_investment", "valuation", "venture_rounds", "equity_financing")
-PANEL_FIELDS = (*WINDOW_FIELDS, *HISTORY_FIELDS)
+
+
+def panel_reads(year: int) -> list[tuple[list[int] | None, list[str]]]:
+    """(years, fields) the evaluator columns need — for stores that read by year and field:
+    every window field in R, the series fields in R−3 … R−1, the history fields in every year."""
+    before = list(range(year - WINDOW + 1, year))
+    return [([year], list(WINDOW_FIELDS)), (before, list(SERIES_FIELDS)), (None, list(HISTORY_FIELDS))]
+
+
 VALID_KINDS = ("tech_sme", "high_tech_enterprise")
 
 

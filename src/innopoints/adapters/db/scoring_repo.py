@@ -70,15 +70,29 @@ def read_inputs(session: Session, year: int, fields: list[str]) -> dict[str, pl.
     return {"enterprises": ent.drop("id"), "panel": panel, "qualifications": quals, "negatives": negs}
 
 
-def read_evaluator_history(session: Session, year: int, fields: list[str]) -> dict[str, pl.DataFrame]:
+def read_evaluator_history(
+    session: Session, year: int, reads: list[tuple[list[int] | None, list[str]]]
+) -> dict[str, pl.DataFrame]:
     """What the ladder evaluators read beyond the round's two years: enterprises (uscc,
-    registration_date, listed) and the WIDE panel of ``fields`` for every year up to ``year + 1``."""
+    registration_date, listed) and one WIDE panel merging ``reads`` — (years or None for every
+    year, fields) — keyed by (uscc, year), years after ``year + 1`` left out."""
     ent = _frame(
         session,
         sa.select(Enterprise.id, Enterprise.uscc, Enterprise.registration_date, Enterprise.listed),
         {"id": pl.Int64, "uscc": pl.String, "registration_date": pl.Date, "listed": pl.Boolean},
     )
-    wide = current_panel_frame(session.connection(), fields=fields).filter(pl.col("year") <= year + 1)
+    wide: pl.DataFrame | None = None
+    for years, fields in reads:
+        part = current_panel_frame(session.connection(), years=years, fields=fields)
+        part = part.filter(pl.col("year") <= year + 1)
+        if wide is None:
+            wide = part
+            continue
+        both = [c for c in part.columns if c in wide.columns and c not in ("enterprise_id", "year")]
+        wide = wide.join(part, on=["enterprise_id", "year"], how="full", coalesce=True)
+        wide = wide.with_columns(pl.coalesce(c, f"{c}_right").alias(c) for c in both)
+        wide = wide.drop([f"{c}_right" for c in both])
+    assert wide is not None
     panel = wide.rename({"enterprise_id": "id"}).join(ent.select("id", "uscc"), on="id").drop("id")
     return {"enterprises": ent.drop("id"), "panel": panel}
 
