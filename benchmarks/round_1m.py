@@ -90,7 +90,8 @@ def main() -> None:
         f"hand-written Polars peer-percentile points ({n:,} firms)", lambda: hand_written(folder, rb)
     )
     result, t_round = timed(
-        f"full round: points, every ladder evaluator, ladder stages, ranks, lists ({n:,} firms)", lambda: full_round(folder, rb)
+        f"full round: points, every ladder evaluator, ladder stages, ranks, lists ({n:,} firms)",
+        lambda: full_round(folder, rb),
     )
     _base2, t_base2 = timed("hand-written again (order effects)", lambda: hand_written(folder, rb))
     t_base = min(t_base, t_base2)
