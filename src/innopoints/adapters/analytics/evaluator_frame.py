@@ -18,6 +18,7 @@ from datetime import date
 
 import polars as pl
 
+from innopoints.adapters.analytics.columns import cur, prev
 from innopoints.eligibility.panel_inputs import CLASS1, CLASS2
 
 WINDOW = 4
@@ -92,13 +93,78 @@ def _synth_valid(cols: list[str], day: date) -> dict[str, pl.Expr]:
     return out
 
 
+def _window_facts(
+    year: int, lazy: pl.LazyFrame, names: list[str], skip: frozenset[str]
+) -> pl.LazyFrame | None:
+    """The window values of years ``R−3 … R`` in one ``group_by(uscc)`` over those years: per-row
+    conditional columns (a panel holds at most one row per firm and year, so the max is that year's value)."""
+    first, _ = panel_years_needed(year)
+    yr = pl.col("year")
+    per_row = [
+        pl.when(yr == first + k).then(pl.col(f).cast(pl.Int64)).alias(window_col(f, k))
+        for k in range(WINDOW)
+        for f in year_fields(k)
+        if f in names and window_col(f, k) not in skip
+    ]
+    if not per_row:
+        return None
+    years = sorted({first + k for k in range(WINDOW) for f in year_fields(k) if window_col(f, k) not in skip})
+    window = lazy.filter(yr.is_in(years)).select("uscc", *per_row)
+    return window.group_by("uscc").agg(pl.all().max())
+
+
+def _history_facts(year: int, lazy: pl.LazyFrame, names: list[str]) -> pl.LazyFrame | None:
+    """The history columns from the (few) rows recording any history field: the largest venture investment
+    of the years ≤ R, the latest valuation and "professionally invested" (years ≤ R + 1, as build_inputs
+    reads them; null when no year records a venture round or equity financing)."""
+    history = [f for f in HISTORY_FIELDS if f in names]
+    if not history:
+        return None
+    yr = pl.col("year")
+    rows = lazy.filter((yr <= year + 1) & pl.any_horizontal([pl.col(f).is_not_null() for f in history]))
+    aggs: list[pl.Expr] = []
+    if "largest_venture_investment" in history:
+        venture = pl.col("largest_venture_investment").filter(yr <= year).max()
+        aggs.append(venture.cast(pl.Int64).alias("x_venture_max"))
+    if "valuation" in history:
+        valued = pl.col("valuation").is_not_null()
+        latest = pl.col("valuation").filter(valued).sort_by(yr.filter(valued)).last()
+        aggs.append(latest.cast(pl.Int64).alias("x_valuation"))
+    invest = [f for f in ("venture_rounds", "equity_financing") if f in history]
+    if invest:
+        known = pl.any_horizontal([pl.col(f).is_not_null() for f in invest]).any()
+        positive = pl.any_horizontal([pl.col(f) > 0 for f in invest]).fill_null(False).any()
+        aggs.append(pl.when(known).then(positive).alias("x_invested"))
+    return rows.select("uscc", "year", *history).group_by("uscc").agg(aggs)
+
+
+def _panel_facts(year: int, panel: pl.DataFrame | pl.LazyFrame, skip: frozenset[str]) -> pl.LazyFrame | None:
+    """Every panel-derived column, one row per firm: one aggregation of the window years and one of the
+    rows carrying history fields (instead of one join per window year). ``None`` when none apply."""
+    lazy = panel.lazy()
+    names = lazy.collect_schema().names()
+    parts = [
+        f
+        for f in (_window_facts(year, lazy, names, skip), _history_facts(year, lazy, names))
+        if f is not None
+    ]
+    if not parts:
+        return None
+    facts = parts[0]
+    for part in parts[1:]:
+        facts = facts.join(part, on="uscc", how="full", coalesce=True)
+    return facts
+
+
 def evaluator_frame(
     year: int,
     enterprises: pl.DataFrame | pl.LazyFrame,
     panel: pl.DataFrame | pl.LazyFrame,
     qualifications: pl.DataFrame | None = None,
+    skip: frozenset[str] = frozenset(),
 ) -> pl.LazyFrame:
-    """One row per enterprise (``uscc``) with every evaluator input column, lazily."""
+    """One row per enterprise (``uscc``) with every evaluator input column, lazily — except the window
+    columns named in ``skip`` (the caller has them already)."""
     day = date(year, 12, 31)
     ent = enterprises.lazy()
     ent_cols = ent.collect_schema().names()
@@ -110,48 +176,9 @@ def evaluator_frame(
         listed.alias("x_listed"),
         *[synth.get(k, pl.lit(False)).fill_null(False).alias(valid_col(k)) for k in VALID_KINDS],
     )
-    lazy = panel.lazy().filter(pl.col("year") <= year)
-    names = lazy.collect_schema().names()
-    first, _ = panel_years_needed(year)
-    for k in range(WINDOW):
-        present = [f for f in year_fields(k) if f in names]
-        one_year = lazy.filter(pl.col("year") == first + k).select(
-            "uscc", *[pl.col(f).cast(pl.Int64).alias(window_col(f, k)) for f in present]
-        )
-        frame = frame.join(one_year, on="uscc", how="left")
-    history = [f for f in HISTORY_FIELDS if f in names]
-    if "largest_venture_investment" in history:
-        venture = (
-            lazy.filter(pl.col("largest_venture_investment").is_not_null())
-            .group_by("uscc")
-            .agg(pl.col("largest_venture_investment").max().cast(pl.Int64).alias("x_venture_max"))
-        )
-        frame = frame.join(venture, on="uscc", how="left")
-    # the unicorn inputs read every year up to the filing year R + 1 (as build_inputs does)
-    upto_filing = panel.lazy().filter(pl.col("year") <= year + 1)
-    if "valuation" in history:
-        valued = upto_filing.filter(pl.col("valuation").is_not_null()).select("uscc", "year", "valuation")
-        latest = valued.sort("year").unique("uscc", keep="last")
-        frame = frame.join(
-            latest.select("uscc", pl.col("valuation").cast(pl.Int64).alias("x_valuation")),
-            on="uscc",
-            how="left",
-        )
-    invest = [f for f in ("venture_rounds", "equity_financing") if f in history]
-    if invest:
-        known = upto_filing.filter(pl.any_horizontal([pl.col(f).is_not_null() for f in invest]))
-        positive = upto_filing.filter(pl.any_horizontal([pl.col(f) > 0 for f in invest]).fill_null(False))
-        flags = (
-            known.select("uscc")
-            .unique()
-            .join(
-                positive.select("uscc").unique().with_columns(pl.lit(True).alias("_pos")),
-                on="uscc",
-                how="left",
-            )
-            .select("uscc", pl.col("_pos").is_not_null().alias("x_invested"))
-        )
-        frame = frame.join(flags, on="uscc", how="left")
+    facts = _panel_facts(year, panel, skip)
+    if facts is not None:
+        frame = frame.join(facts, on="uscc", how="left")
     if qualifications is not None and qualifications.height:
         valid = _valid_on(qualifications.lazy(), day)
         flags = valid.group_by("uscc").agg((pl.col("kind") == k).any().alias(f"_v_{k}") for k in VALID_KINDS)
@@ -168,7 +195,7 @@ def evaluator_frame(
         pl.lit(None, dtype=pl.Int64).alias(c)
         for c in [window_col(f, k) for k in range(WINDOW) for f in year_fields(k)]
         + ["x_venture_max", "x_valuation"]
-        if c not in have
+        if c not in have and c not in skip
     ]
     if "x_invested" not in have:
         fill.append(pl.lit(None, dtype=pl.Boolean).alias("x_invested"))
@@ -182,6 +209,20 @@ def with_evaluator_inputs(
     panel: pl.DataFrame | pl.LazyFrame,
     qualifications: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """The firm frame with the evaluator input columns joined on ``uscc`` (``panel``: years R−3 … R+1)."""
-    extra = evaluator_frame(year, enterprises, panel, qualifications)
-    return firms.lazy().join(extra, on="uscc", how="left").collect()
+    """The firm frame with the evaluator input columns joined on ``uscc`` (``panel``: years R−3 … R+1).
+
+    ``firms`` is :func:`~innopoints.adapters.analytics.inputs.build_firm_frame`'s frame of the same panel
+    and year: its year-R (``f_``) and year-R−1 (``p_``) columns already hold those window values, so they
+    are copied rather than read and joined again."""
+    shared = shared_window_columns(firms.columns)
+    extra = evaluator_frame(year, enterprises, panel, qualifications, skip=frozenset(shared))
+    copies = [pl.col(src).alias(dst) for dst, src in shared.items()]
+    return firms.lazy().join(extra, on="uscc", how="left").with_columns(copies).collect()
+
+
+def shared_window_columns(firm_columns: list[str]) -> dict[str, str]:
+    """Window column → the firm frame column holding the same value (year R: ``f_``, year R−1: ``p_``)."""
+    have = set(firm_columns)
+    shared = {window_col(f, WINDOW - 1): cur(f) for f in year_fields(WINDOW - 1) if cur(f) in have}
+    shared |= {window_col(f, WINDOW - 2): prev(f) for f in year_fields(WINDOW - 2) if prev(f) in have}
+    return shared
