@@ -7,9 +7,9 @@ import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
+from evaluate_cli_support import cli, parse
 
 from innopoints.cli.evaluate_cmd import HELP
 from innopoints.eligibility.registry import EVALUATORS
@@ -25,22 +25,6 @@ EXAMPLE = {
     "ip_class1": 0,
     "ip_class2": 4,
 }
-
-
-def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "innopoints", "evaluate", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
-def parse(out: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(out, parse_float=Decimal)
-    return data
 
 
 def test_tech_sme_from_stdin_reproduces_worked_example() -> None:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
+
+from evaluate_cli_support import cli, parse
 
 HIGH_TECH = {
     "net_assets": [10000000, 13000000, 18000000],
@@ -36,22 +34,6 @@ SME = {
     "ip_class1": 0,
     "ip_class2": 4,
 }
-
-
-def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "innopoints", "evaluate", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
-def parse(text: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(text, parse_float=Decimal)
-    return data
 
 
 def test_gap_target_from_file_with_verification(tmp_path: Path) -> None:

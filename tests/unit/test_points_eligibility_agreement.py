@@ -6,18 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-import pytest
-
 from innopoints.adapters.analytics import polars_engine
 from innopoints.adapters.analytics.inputs import build_firm_frame, firm_inputs
 from innopoints.adapters.analytics.sample_panel import generate
+from innopoints.eligibility import tech_sme
 from innopoints.registry.panel_fields import SCALE
 from innopoints.scoring.firm import FirmInput, sum_fields
 from innopoints.scoring.rulebook import load_points
-
-tech_sme = pytest.importorskip(
-    "innopoints.eligibility.tech_sme", reason="eligibility evaluators not installed"
-)
 
 
 def _units(v: int | None) -> Decimal | None:
