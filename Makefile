@@ -23,6 +23,7 @@ setup: $(STAMP)
 demo: setup
 	$(BIN)/innopoints init
 	$(BIN)/innopoints synth --if-empty
+	$(BIN)/innopoints accounts demo
 
 run: demo
 	$(BIN)/innopoints serve

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from innopoints.adapters.db.all_tables import Base
 from innopoints.adapters.db.engine import make_engine
 from innopoints.adapters.db.migrate import upgrade
-from innopoints.adapters.db.tables import Base
 from innopoints.bootstrap import Container, build_container
 from innopoints.settings import Settings
 

@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 
 from innopoints.cli import (
+    accounts_cmd,
     db_cmd,
     evaluate_cmd,
     exchange_cmd,
@@ -46,6 +47,7 @@ for module in (
     pool_cmd,
     policy_cmd,
     targets_cmd,
+    accounts_cmd,
 ):
     module.register(app)
 

@@ -6,15 +6,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from innopoints import __version__
 from innopoints.bootstrap import Container, build_container
 from innopoints.settings import Settings, get_settings
 from innopoints.web import errors
+from innopoints.web.auth import csrf_protect
 from innopoints.web.caching import TtlCache
 from innopoints.web.routes import (
+    account_pages,
     api,
     health,
     pages,
@@ -26,6 +28,17 @@ from innopoints.web.routes import (
 )
 
 CACHE_SECONDS = 60.0
+
+ROUTERS = [
+    account_pages.router,
+    api.router,
+    profile_api.router,
+    potential_api.router,
+    policy_api.router,
+    targets_api.router,
+    pool_api.router,
+    pages.router,
+]
 
 DESCRIPTION = """InnoPoints 科创积分平台 JSON API。
 
@@ -59,11 +72,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     static = resources.files("innopoints.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.include_router(health.router)
-    app.include_router(api.router)
-    app.include_router(profile_api.router)
-    app.include_router(potential_api.router)
-    app.include_router(policy_api.router)
-    app.include_router(targets_api.router)
-    app.include_router(pool_api.router)
-    app.include_router(pages.router)
+    protected = [Depends(csrf_protect)]  # every unsafe request made with a session cookie needs the token
+    for router in ROUTERS:
+        app.include_router(router, dependencies=protected)
     return app

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from innopoints.bootstrap import Container
 from innopoints.registry.directory import EnterpriseQuery, InvalidQuery, build_query
+from innopoints.web.auth import ActorDep
 from innopoints.web.services import DirectoryService
 
 _TRUE = {"1", "true", "yes", "on", "是"}
@@ -25,19 +26,26 @@ ContainerDep = Annotated[Container, Depends(get_container)]
 
 
 def get_session(container: ContainerDep) -> Iterator[Session]:
-    """One read session per request, closed when the response is done."""
+    """One unit of work per request: committed when the route returns normally (audit events, changes),
+    rolled back when it raises, closed before the response is sent."""
     session = container.sessions()
     try:
         yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
     finally:
         session.close()
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def get_directory(request: Request, container: ContainerDep, session: SessionDep) -> DirectoryService:
-    return DirectoryService(session, container.region, request.app.state.cache)
+def get_directory(
+    request: Request, container: ContainerDep, session: SessionDep, actor: ActorDep
+) -> DirectoryService:
+    return DirectoryService(session, container.region, request.app.state.cache, actor)
 
 
 DirectoryDep = Annotated[DirectoryService, Depends(get_directory)]

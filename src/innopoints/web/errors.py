@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
+from innopoints.accounts.errors import AccessDenied, AccountError, NotAuthenticated, TooManyAttempts
 from innopoints.errors import NotFound, UserError
 from innopoints.web.templating import render
 
@@ -67,6 +69,29 @@ def validation_message(exc: RequestValidationError) -> str:
 
 
 def install(app: FastAPI) -> None:
+    @app.exception_handler(NotAuthenticated)
+    def _not_authenticated(request: Request, exc: NotAuthenticated) -> Response:
+        if _wants_json(request) or request.method not in ("GET", "HEAD"):
+            response = error_response(request, 401, "not_authenticated", exc.message)
+            response.headers["WWW-Authenticate"] = "Bearer"
+            return response
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+    @app.exception_handler(AccessDenied)
+    def _denied(request: Request, exc: AccessDenied) -> Response:
+        return error_response(request, 403, "forbidden", exc.message)
+
+    @app.exception_handler(TooManyAttempts)
+    def _too_many(request: Request, exc: TooManyAttempts) -> Response:
+        response = error_response(request, 429, "too_many_attempts", exc.message)
+        response.headers["Retry-After"] = str(exc.retry_after_seconds)
+        return response
+
+    @app.exception_handler(AccountError)
+    def _account_error(request: Request, exc: AccountError) -> Response:
+        return error_response(request, 400, "invalid_request", exc.message)
+
     @app.exception_handler(UserError)
     def _user_error(request: Request, exc: UserError) -> Response:
         if isinstance(exc, NotFound):

@@ -1,7 +1,7 @@
 """The enterprise-directory service used by the pages and the JSON API.
 
-Routes call these methods only; a later access-scope check (role, district, own enterprise)
-belongs here, in one place, rather than in each route.
+Every method enforces the actor's role and data scope (``accounts.access``) and audits reads of firms'
+data by anyone other than the firm itself, so the HTML pages and the API apply the same rules.
 """
 
 from __future__ import annotations
@@ -10,9 +10,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from innopoints.accounts import audit
+from innopoints.accounts.access import enterprise_scope_clause, require, require_enterprise_read
+from innopoints.accounts.context import Actor
 from innopoints.adapters.db import enterprise_repo
+from innopoints.adapters.db.tables import Enterprise
 from innopoints.errors import NotFound, UserError
 from innopoints.region import Region
 from innopoints.registry.directory import (
@@ -31,11 +36,16 @@ from innopoints.web.caching import TtlCache
 EXPORT_FORMATS = ("csv", "xlsx")
 
 
+def not_found(uscc: str) -> NotFound:
+    return NotFound(f"未找到统一社会信用代码为“{uscc}”的企业 (enterprise not found)")
+
+
 @dataclass
 class DirectoryService:
     session: Session
     region: Region
     cache: TtlCache
+    actor: Actor
 
     @property
     def today(self) -> date:
@@ -49,49 +59,109 @@ class DirectoryService:
         return self.cache.get("panel_year", lambda: enterprise_repo.latest_panel_year(self.session))
 
     def overview(self) -> Overview:
+        require(self.actor.principal, "dashboard.view")
         year = self.panel_year()
         return self.cache.get(
             "overview",
             lambda: enterprise_repo.overview(self.session, self.region, as_of=self.today, panel_year=year),
         )
 
+    def _scope(self) -> sa.ColumnElement[bool] | None:
+        principal = self.actor.principal
+        return None if principal.is_admin else enterprise_scope_clause(principal)
+
     def search(self, query: EnterpriseQuery) -> EnterprisePage:
-        return enterprise_repo.search(
-            self.session, self.region, query, panel_year=self.panel_year(), as_of=self.today
+        require(self.actor.principal, "enterprise.list")
+        page = enterprise_repo.search(
+            self.session,
+            self.region,
+            query,
+            panel_year=self.panel_year(),
+            as_of=self.today,
+            scope=self._scope(),
         )
+        audit.record_many(
+            self.session,
+            self.actor.principal,
+            "list_enterprises",
+            [item.id for item in page.items],
+            channel=self.actor.channel,
+            path=self.actor.path,
+            detail=f"第 {page.page} 页",
+        )
+        return page
 
     def find_exact(self, query: EnterpriseQuery) -> str | None:
-        """The code to jump to when the search text is a full USCC of a known enterprise."""
+        """The code to jump to when the search text is a full USCC of a firm the actor may see."""
         code = query.exact_uscc
-        if code is None or enterprise_repo.find_id(self.session, code) is None:
+        if code is None:
+            return None
+        firm = self._enterprise(code)
+        if firm is None or enterprise_repo.count(self.session, query, self.today, self._scope()) == 0:
             return None
         return code
 
+    def _enterprise(self, uscc: str) -> Enterprise | None:
+        firm_id = enterprise_repo.find_id(self.session, uscc.upper())
+        return None if firm_id is None else self.session.get(Enterprise, firm_id)
+
+    def enterprise_for_read(self, uscc: str, action: str, part: str = "profile") -> Enterprise:
+        """The firm, after checking the actor may read this part of its data (and auditing the read)."""
+        firm = self._enterprise(uscc)
+        if firm is None:
+            raise not_found(uscc)
+        require_enterprise_read(
+            self.session,
+            self.actor.principal,
+            firm,
+            action=action,
+            channel=self.actor.channel,
+            path=self.actor.path,
+            part=part,
+        )
+        return firm
+
     def detail(self, uscc: str) -> EnterpriseDetail:
+        self.enterprise_for_read(uscc, "view_enterprise", part="financials")
         found = enterprise_repo.detail(self.session, self.region, uscc, as_of=self.today)
         if found is None:
-            raise NotFound(f"未找到统一社会信用代码为“{uscc}”的企业 (enterprise not found)")
+            raise not_found(uscc)
         return found
 
     def revisions(self, uscc: str, *, year: int | None, indicator: str | None) -> tuple[int, list[Revision]]:
-        firm = enterprise_repo.find_id(self.session, uscc)
-        if firm is None:
-            raise NotFound(f"未找到统一社会信用代码为“{uscc}”的企业 (enterprise not found)")
+        firm = self.enterprise_for_read(uscc, "view_enterprise", part="financials")
         if indicator is not None and indicator not in panel_fields():
             raise UserError(f"参数 indicator：未知的指标“{indicator}”(unknown panel field)")
-        return firm, enterprise_repo.revisions(self.session, firm, year=year, indicator=indicator)
+        return firm.id, enterprise_repo.revisions(self.session, firm.id, year=year, indicator=indicator)
 
     def export_list(self, query: EnterpriseQuery, fmt: str) -> bytes:
-        """The whole filtered list (no paging) as CSV (UTF-8 with BOM) or XLSX."""
+        """The whole filtered list within the actor's scope (no paging) as CSV (UTF-8 with BOM) or XLSX."""
         from innopoints.registry.exporting import export_rows
 
+        require(self.actor.principal, "enterprise.export")
         if fmt not in EXPORT_FORMATS:
             raise UserError(f"参数 format：导出格式只能是 csv 或 xlsx，收到“{fmt}” (unknown export format)")
         year = self.panel_year()
-        rows = [list_export_row(item) for chunk in self.iter_all(query) for item in chunk]
+        items = [item for chunk in self.iter_all(query) for item in chunk]
+        audit.record_many(
+            self.session,
+            self.actor.principal,
+            "export_list",
+            [item.id for item in items],
+            channel=self.actor.channel,
+            path=self.actor.path,
+            detail=f"导出 {fmt.upper()}，共 {len(items)} 家",
+        )
+        rows = [list_export_row(i) for i in items]
         return export_rows(list_export_columns(year), rows, "xlsx" if fmt == "xlsx" else "csv")
 
     def iter_all(self, query: EnterpriseQuery) -> Iterator[list[EnterpriseSummary]]:
+        require(self.actor.principal, "enterprise.list")
         return enterprise_repo.iter_summaries(
-            self.session, self.region, query, panel_year=self.panel_year(), as_of=self.today
+            self.session,
+            self.region,
+            query,
+            panel_year=self.panel_year(),
+            as_of=self.today,
+            scope=self._scope(),
         )

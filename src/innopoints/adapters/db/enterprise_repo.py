@@ -60,8 +60,11 @@ def _current_value(indicator: str, year: int | None) -> sa.ScalarSelect[Any]:
     )
 
 
-def _filters(query: EnterpriseQuery, as_of: date) -> list[sa.ColumnElement[bool]]:
-    where: list[sa.ColumnElement[bool]] = []
+def _filters(
+    query: EnterpriseQuery, as_of: date, scope: sa.ColumnElement[bool] | None = None
+) -> list[sa.ColumnElement[bool]]:
+    """The query's conditions, plus the caller's data scope (see ``accounts.access``) when given."""
+    where: list[sa.ColumnElement[bool]] = [] if scope is None else [scope]
     exact = query.exact_uscc
     if exact is not None:
         where.append(E.uscc == exact)
@@ -109,15 +112,17 @@ def _order(sort: str, year: int | None, *, filtered: bool) -> list[Any]:
     return [column, E.id]
 
 
-def _listing(query: EnterpriseQuery, year: int | None, as_of: date) -> sa.Select[Any]:
+def _listing(
+    query: EnterpriseQuery, year: int | None, as_of: date, scope: sa.ColumnElement[bool] | None = None
+) -> sa.Select[Any]:
     return (
         sa.select(
             E,
             _current_value(REVENUE_FIELD, year).label("revenue"),
             _current_value(RD_FIELD, year).label("rd_expense"),
         )
-        .where(*_filters(query, as_of))
-        .order_by(*_order(query.sort, year, filtered=query.is_filtered))
+        .where(*_filters(query, as_of, scope))
+        .order_by(*_order(query.sort, year, filtered=query.is_filtered or scope is not None))
     )
 
 
@@ -171,13 +176,21 @@ def _summary(
     )
 
 
-def count(session: Session, query: EnterpriseQuery, as_of: date) -> int:
-    stmt = sa.select(sa.func.count()).select_from(E).where(*_filters(query, as_of))
+def count(
+    session: Session, query: EnterpriseQuery, as_of: date, scope: sa.ColumnElement[bool] | None = None
+) -> int:
+    stmt = sa.select(sa.func.count()).select_from(E).where(*_filters(query, as_of, scope))
     return int(session.execute(stmt).scalar_one())
 
 
 def search(
-    session: Session, region: Region, query: EnterpriseQuery, *, panel_year: int | None, as_of: date
+    session: Session,
+    region: Region,
+    query: EnterpriseQuery,
+    *,
+    panel_year: int | None,
+    as_of: date,
+    scope: sa.ColumnElement[bool] | None = None,
 ) -> EnterprisePage:
     """One page of the filtered, sorted list plus the total number of matches.
 
@@ -186,8 +199,8 @@ def search(
     """
     page_ids = (
         sa.select(E.id)
-        .where(*_filters(query, as_of))
-        .order_by(*_order(query.sort, panel_year, filtered=query.is_filtered))
+        .where(*_filters(query, as_of, scope))
+        .order_by(*_order(query.sort, panel_year, filtered=query.is_filtered or scope is not None))
         .limit(query.page_size)
         .offset(query.offset)
     )
@@ -202,7 +215,7 @@ def search(
         by_id = {row[0].id: row for row in session.execute(stmt)}
         rows = [by_id[i] for i in ids]
     items = _summaries(session, region, rows, as_of)
-    total = count(session, query, as_of)
+    total = count(session, query, as_of, scope)
     return EnterprisePage(tuple(items), total, query.page, query.page_size, panel_year)
 
 
@@ -214,9 +227,10 @@ def iter_summaries(
     panel_year: int | None,
     as_of: date,
     chunk: int = 1000,
+    scope: sa.ColumnElement[bool] | None = None,
 ) -> Iterator[list[EnterpriseSummary]]:
     """Every match of the query (no paging), in the query's order, as chunks for exports."""
-    result = session.execute(_listing(query, panel_year, as_of).execution_options(yield_per=chunk))
+    result = session.execute(_listing(query, panel_year, as_of, scope).execution_options(yield_per=chunk))
     for part in result.partitions(chunk):
         yield _summaries(session, region, list(part), as_of)
 

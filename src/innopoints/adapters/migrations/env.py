@@ -5,11 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from innopoints.adapters.db import cultivation_tables as _cultivation_tables  # noqa: F401  (pool tables)
-from innopoints.adapters.db import scoring_tables as _scoring_tables  # noqa: F401  (registers scoring tables)
-from innopoints.adapters.db import targets_tables as _targets_tables  # noqa: F401  (target allocation)
+from innopoints.adapters.db.all_tables import Base
 from innopoints.adapters.db.engine import make_engine
-from innopoints.adapters.db.tables import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -35,7 +35,7 @@ def _url_with(request: Request, **changes: object) -> Callable[..., str]:
     return build
 
 
-@router.get("/", operation_id="page_overview", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/dashboard", operation_id="page_overview", response_class=HTMLResponse, include_in_schema=False)
 def overview(request: Request, directory: DirectoryDep) -> HTMLResponse:
     context = {"overview": directory.overview(), "region": directory.region}
     return render(request, "index.html", context, synthetic=directory.is_synthetic())
