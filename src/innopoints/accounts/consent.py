@@ -7,6 +7,7 @@ revocation and expiry take effect immediately.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -112,7 +113,7 @@ def has_live_consent(session: Session, bank_id: int, enterprise_id: int, now: da
     return bool(live_scope(session, bank_id, enterprise_id, now))
 
 
-def consenting_enterprise_ids(bank_id: int, now: datetime | None = None) -> sa.Select[tuple[int]]:
+def consenting_enterprise_ids(bank_id: int, now: datetime | None = None) -> sa.Select[Any]:
     """A SELECT of the firms with a live consent to this bank, usable in ``column.in_(...)``."""
     now = now or utcnow()
     return sa.select(BankConsent.enterprise_id).where(BankConsent.bank_id == bank_id, _live(now))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -40,7 +41,7 @@ class DemoAccount:
     description: str
 
 
-def _first_id(session: Session, column: sa.ColumnElement[int], *where: sa.ColumnElement[bool]) -> int | None:
+def _first_id(session: Session, column: Any, *where: sa.ColumnElement[bool]) -> int | None:
     return session.scalar(sa.select(column).where(*where).order_by(column).limit(1))
 
 

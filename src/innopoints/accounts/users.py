@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -95,9 +96,7 @@ def create_user(
     return user
 
 
-def _recent_failures(
-    session: Session, column: sa.ColumnElement[str], value: str, since: datetime
-) -> list[datetime]:
+def _recent_failures(session: Session, column: Any, value: str, since: datetime) -> list[datetime]:
     rows = session.scalars(
         sa.select(LoginAttempt.at)
         .where(column == value, LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False))
