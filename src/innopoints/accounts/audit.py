@@ -40,7 +40,7 @@ def record(
     session.add(
         AuditEvent(
             at=now or utcnow(),
-            user_id=principal.user_id,
+            user_id=principal.user_id or None,  # 0: the CLI or a system job, not a stored user
             actor=f"{principal.display_name}（{principal.username}）",
             role=principal.role.value,
             action=action,
@@ -86,7 +86,7 @@ def record_many(
     rows = [
         {
             "at": at,
-            "user_id": principal.user_id,
+            "user_id": principal.user_id or None,
             "actor": actor,
             "role": principal.role.value,
             "action": action,

@@ -13,6 +13,7 @@ from innopoints.cli import (
     evaluate_cmd,
     exchange_cmd,
     export_cmd,
+    finance_cmd,
     match_cmd,
     policy_cmd,
     pool_cmd,
@@ -21,6 +22,7 @@ from innopoints.cli import (
     serve_cmd,
     synth_cmd,
     targets_cmd,
+    transfer_cmd,
     uscc_cmd,
 )
 from innopoints.errors import UserError
@@ -48,6 +50,8 @@ for module in (
     policy_cmd,
     targets_cmd,
     accounts_cmd,
+    transfer_cmd,
+    finance_cmd,
 ):
     module.register(app)
 

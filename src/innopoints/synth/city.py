@@ -10,7 +10,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from innopoints.synth import contracts_table, finance, pilots, transfer
+from innopoints.synth import contracts_table, finance, pilots, transfer, transfer_flow
 from innopoints.synth.calibration import DEFAULT_SEED, Calibration, load_calibration
 from innopoints.synth.certificates import build_certificates
 from innopoints.synth.contracts import Contracts, build_contracts
@@ -89,6 +89,7 @@ def generate_city(
     if config.with_transfer:
         say("成果转化与金融 (transfer, finance)")
         city.tables = _other_tables(cal, seed, firms, contracts, quals, scale)
+        city.tables.update(transfer_flow.extend(cal, seed, firms, city.tables, scale))
     return city
 
 
@@ -115,5 +116,5 @@ def _other_tables(
         "pilot_service": services,
         "tech_contract": contracts_table.frame(cal, seed, contracts),
         "bank": finance.banks(cal),
-        "loan": finance.loans(cal, seed, firms, qualified, scale),
+        **finance.loan_tables(cal, seed, firms, qualified, scale),
     }

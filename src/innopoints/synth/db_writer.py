@@ -28,8 +28,19 @@ TABLE_ORDER = (
     "pilot_base",
     "pilot_service",
     "tech_contract",
+    "broker_assignment",
+    "broker_rating",
+    "broker_case",
+    "service_order",
+    "challenge",
+    "challenge_score",
+    "challenge_application",
+    "achievement_interest",
+    "commissioner_pairing",
     "bank",
     "loan",
+    "loan_event",
+    "risk_compensation_claim",
 )
 CHUNK = 250_000
 Advance = Callable[[str, int], None]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -34,12 +35,16 @@ def _cluster_name(cluster_id: str) -> str:
     return load_region().cluster_name(cluster_id)
 
 
-def load_achievements(session: Session, *, only_published: bool = True) -> list[AchievementRecord]:
+def load_achievements(
+    session: Session, *, only_published: bool = True, ids: Collection[int] | None = None
+) -> list[AchievementRecord]:
     stmt = select(Achievement, Institution.name).join(
         Institution, Achievement.institution_id == Institution.id
     )
     if only_published:
         stmt = stmt.where(Achievement.status == "published")
+    if ids is not None:
+        stmt = stmt.where(Achievement.id.in_(ids))
     return [
         AchievementRecord(
             id=str(a.id),
@@ -56,10 +61,14 @@ def load_achievements(session: Session, *, only_published: bool = True) -> list[
     ]
 
 
-def load_demands(session: Session, *, only_open: bool = True) -> list[DemandRecord]:
+def load_demands(
+    session: Session, *, only_open: bool = True, ids: Collection[int] | None = None
+) -> list[DemandRecord]:
     stmt = select(Demand, Enterprise.name).join(Enterprise, Demand.enterprise_id == Enterprise.id)
     if only_open:
         stmt = stmt.where(Demand.status == "open")
+    if ids is not None:
+        stmt = stmt.where(Demand.id.in_(ids))
     region = load_region()
     return [
         DemandRecord(

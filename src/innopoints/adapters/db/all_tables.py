@@ -9,6 +9,7 @@ from __future__ import annotations
 from innopoints.adapters.db import (
     accounts_tables,
     cultivation_tables,
+    finance_tables,
     scoring_tables,
     tables,
     targets_tables,
@@ -16,6 +17,14 @@ from innopoints.adapters.db import (
 )
 from innopoints.adapters.db.tables import Base
 
-TABLE_MODULES = (tables, accounts_tables, cultivation_tables, scoring_tables, targets_tables, transfer_tables)
+TABLE_MODULES = (
+    tables,
+    accounts_tables,
+    cultivation_tables,
+    scoring_tables,
+    targets_tables,
+    transfer_tables,
+    finance_tables,
+)
 
 __all__ = ["TABLE_MODULES", "Base"]

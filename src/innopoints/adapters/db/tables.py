@@ -23,7 +23,9 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     func,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -66,6 +68,11 @@ class Enterprise(Base):
     is_synthetic: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     source: Mapped[str] = mapped_column(String(40), nullable=False, default="market_regulation")
     created_at: Mapped[datetime] = _now()
+
+    __table_args__ = (  # 0008: the firm list filtered by district or park and cluster, sorted by name
+        Index("ix_enterprise_district_cluster_name", "district_code", "cluster_id", "name"),
+        Index("ix_enterprise_park_cluster_name", "park_id", "cluster_id", "name"),
+    )
 
 
 class Qualification(Base):
@@ -198,6 +205,15 @@ class Achievement(Base):
     published_on: Mapped[date] = mapped_column(Date, nullable=False)
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="published")
     is_synthetic: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # 0007: licensing terms, 先使用后付费 period, reforms 职务科技成果赋权 / 单列管理
+    license_terms: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
+    pay_after_use_months: Mapped[int | None] = mapped_column(SmallInteger)
+    ownership_granted: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
+    separately_managed: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
 
 
 class AchievementInventor(Base):
@@ -223,6 +239,9 @@ class Demand(Base):
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="open")
     posted_on: Mapped[date] = mapped_column(Date, nullable=False)
     is_synthetic: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # 0007: technical indicators (技术指标) and when the demand was closed
+    indicators: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
+    closed_on: Mapped[date | None] = mapped_column(Date)
 
 
 class Expert(Base):
@@ -249,6 +268,11 @@ class Broker(Base):
     district_code: Mapped[str] = mapped_column(String(6), nullable=False)
     rating: Mapped[str] = mapped_column(String(8), nullable=False, default="0")
     is_synthetic: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # 0007: certificate level (junior/intermediate/senior), organisation, own load limit, active flag
+    level: Mapped[str] = mapped_column(String(20), nullable=False, default="junior", server_default="junior")
+    organization: Mapped[str] = mapped_column(String(200), nullable=False, default="", server_default="")
+    max_load: Mapped[int | None] = mapped_column(SmallInteger)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True, server_default=true())
 
 
 class PilotBase(Base):
@@ -308,6 +332,14 @@ class TechContract(Base):
     non_technical_fen: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     achievement_id: Mapped[int | None] = mapped_column(ForeignKey("achievement.id"))
     is_synthetic: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # 0007: title, buyer side (吸纳), 未予登记 reason, who registered, demand and broker behind the deal
+    title: Mapped[str] = mapped_column(String(300), nullable=False, default="", server_default="")
+    buyer_enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    buyer_district_code: Mapped[str | None] = mapped_column(String(6))
+    refusal_reason: Mapped[str | None] = mapped_column(String(300))
+    registered_by: Mapped[str | None] = mapped_column(String(80))
+    demand_id: Mapped[int | None] = mapped_column(ForeignKey("demand.id"))
+    broker_id: Mapped[int | None] = mapped_column(ForeignKey("broker.id"), index=True)
 
 
 # --------------------------------------------------------------------------- finance
@@ -322,6 +354,14 @@ class Bank(Base):
 
 
 class Loan(Base):
+    """A credit application and, once approved, the loan (lifecycle in innopoints.finance.lifecycle).
+
+    ``amount_fen`` is the amount applied for until a decision, then the approved (and disbursed) amount;
+    ``requested_fen`` keeps what was asked. One date per state reached (``*_on``). Columns after
+    ``is_synthetic`` were added by migration 0006_finance. ``version`` is the optimistic lock: two
+    officers acting on the same row at once cannot both succeed.
+    """
+
     __tablename__ = "loan"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -336,5 +376,22 @@ class Loan(Base):
     disbursed_on: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     is_synthetic: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    origin: Mapped[str] = mapped_column(String(10), nullable=False, default="firm", server_default="firm")
+    requested_fen: Mapped[int | None] = mapped_column(BigInteger)
+    rate_bp: Mapped[int | None] = mapped_column(Integer)
+    term_months: Mapped[int | None] = mapped_column(SmallInteger)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("scoring_round.id"))
+    suggested_fen: Mapped[int | None] = mapped_column(BigInteger)
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    reviewed_on: Mapped[date | None] = mapped_column(Date)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    repaid_on: Mapped[date | None] = mapped_column(Date)
+    overdue_on: Mapped[date | None] = mapped_column(Date)
+    defaulted_on: Mapped[date | None] = mapped_column(Date)
+    withdrawn_on: Mapped[date | None] = mapped_column(Date)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
+    __table_args__ = (Index("ix_loan_status_applied_on", "status", "applied_on"),)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
