@@ -9,10 +9,11 @@ STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 export INNOPOINTS_DATA_DIR ?= var
 
-.PHONY: setup run demo test test-sqlite test-postgres lint typecheck bench lock clean
+.PHONY: setup run demo test test-sqlite test-postgres test-browser lint typecheck bench lock clean
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.lock package.json package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/python -m pip install -q --disable-pip-version-check uv
 	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
@@ -23,7 +24,7 @@ setup: $(STAMP)
 demo: setup
 	$(BIN)/innopoints init
 	$(BIN)/innopoints synth --if-empty
-	$(BIN)/innopoints accounts demo
+	$(BIN)/innopoints demo
 
 run: demo
 	$(BIN)/innopoints serve
@@ -36,6 +37,7 @@ typecheck: setup
 	$(BIN)/mypy
 
 test-sqlite: setup
+	bash scripts/ensure-chromium.sh
 	INNOPOINTS_TEST_DATABASE=sqlite $(BIN)/pytest -n 2 --dist loadfile
 
 test-postgres: setup
@@ -44,6 +46,11 @@ test-postgres: setup
 
 test: lint typecheck test-sqlite test-postgres
 
+# the browser journeys alone (they also run inside test-sqlite)
+test-browser: setup
+	bash scripts/ensure-chromium.sh
+	$(BIN)/pytest -m browser tests/browser
+
 bench: setup
 	$(BIN)/python benchmarks/run_all.py
 
@@ -51,4 +58,4 @@ lock:
 	$(BIN)/uv pip compile -q pyproject.toml --extra dev -o requirements.lock
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var node_modules .pytest_cache .mypy_cache .ruff_cache

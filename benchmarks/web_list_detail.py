@@ -4,7 +4,7 @@ Builds (with ``innopoints synth``) or reuses a database holding the 30,083-firm 
 (2021-2025 panel), then requests the filtered list pages, the
 JSON list and the detail page sequentially through FastAPI's TestClient and prints median and
 p95 latency per page kind. The later bar: p95 <= 150 ms for a profile page and <= 250 ms for a
-filtered list at 20 concurrent clients; this script measures the sequential figure.
+filtered list at 20 concurrent clients; this script measures the sequential figure (benchmarks/web_concurrency.py measures the concurrent one).
 
     .venv/bin/python benchmarks/web_list_detail.py                    # SQLite under var/bench/
     .venv/bin/python benchmarks/web_list_detail.py --url postgresql+psycopg://postgres@127.0.0.1:5432/bench
@@ -15,12 +15,10 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +90,23 @@ def _measure(client: Any, paths: list[str]) -> list[float]:
     return timings
 
 
+def _sign_in(client: Any, url: str) -> None:
+    """Every page needs a signed-in user now: the demo admin, through the login form (CSRF included)."""
+    import re
+
+    from innopoints.accounts.demo import DEMO_PASSWORD
+
+    subprocess.run(
+        [sys.executable, "-m", "innopoints", "accounts", "demo"], check=True, stdout=subprocess.DEVNULL
+    )
+    form = client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+    assert token, "login page has no CSRF field"
+    data = {"username": "admin", "password": DEMO_PASSWORD, "csrf_token": token.group(1)}
+    if client.post("/login", data=data, follow_redirects=False).status_code != 303:
+        sys.exit("登录失败 (login failed)")
+
+
 def _report(label: str, timings: list[float], bar: float | None = None) -> None:
     ordered = sorted(timings)
     p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
@@ -103,53 +118,6 @@ def _report(label: str, timings: list[float], bar: float | None = None) -> None:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _concurrent(url: str, clients: int, paths: list[str]) -> list[float]:
-    """Serve with a live uvicorn on 127.0.0.1 and send ``paths`` from ``clients`` threads (bounded)."""
-    import httpx
-
-    port = _free_port()
-    env = {**os.environ, "INNOPOINTS_DATABASE_URL": url}
-    cmd = [sys.executable, "-m", "uvicorn", "--factory", "innopoints.web.app:create_app", "--port", str(port)]
-    server = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                sys.exit("uvicorn 未能启动 (server did not start)")
-            time.sleep(0.5)
-        for path in dict.fromkeys(paths):
-            httpx.get(base + path, timeout=60)  # warm caches
-
-        def worker(chunk: list[str]) -> list[float]:
-            out = []
-            with httpx.Client(base_url=base, timeout=60) as client:
-                for path in chunk:
-                    started = time.perf_counter()
-                    client.get(path).raise_for_status()
-                    out.append((time.perf_counter() - started) * 1000)
-            return out
-
-        chunks = [paths[i::clients] for i in range(clients)]
-        with ThreadPoolExecutor(max_workers=clients) as pool:
-            return [t for part in pool.map(worker, chunks) for t in part]
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -157,9 +125,6 @@ def main() -> None:
     )
     parser.add_argument("--rounds", type=int, default=10, help="requests per list page kind")
     parser.add_argument("--details", type=int, default=100, help="number of random profile pages")
-    parser.add_argument(
-        "--clients", type=int, default=0, help="also measure a live uvicorn with N concurrent clients"
-    )
     args = parser.parse_args()
     url = args.url or f"sqlite:///{Path('var/bench/web_list_detail.db').as_posix()}"
     ensure_city(url)
@@ -172,7 +137,8 @@ def main() -> None:
     settings = Settings(environment="development", database_url=url, data_dir=Path("var/bench"))
     rng = random.Random(7)
     with TestClient(create_app(settings)) as client:
-        _measure(client, ["/", *LIST_PAGES, *WORST_CASE])  # warm the caches and the page cache
+        _sign_in(client, url)
+        _measure(client, ["/dashboard", *LIST_PAGES, *WORST_CASE])  # warm the caches and the page cache
         engine = client.app.state.container.engine  # type: ignore[attr-defined]
         with engine.connect() as conn:
             revisions = conn.execute(sa.text("SELECT COUNT(*) FROM panel_revision")).scalar_one()
@@ -187,13 +153,11 @@ def main() -> None:
         _report("列表 JSON API", _measure(client, list(API_LIST) * args.rounds))
         _report("详情 JSON API", _measure(client, api_details))
         _report("全市按营收排序/深分页 worst case (HTML)", _measure(client, list(WORST_CASE) * args.rounds))
-        _report("首页 overview (HTML, cached 60 s)", _measure(client, ["/"] * args.rounds))
+        _report("首页 dashboard (HTML)", _measure(client, ["/dashboard"] * args.rounds))
     print("说明：顺序请求，TestClient 进程内测量 (sequential, in-process TestClient); 2 核机器。")
-    if args.clients > 0:
-        lists = _concurrent(url, args.clients, list(LIST_PAGES) * args.rounds * 2)
-        _report(f"筛选列表页，{args.clients} 个并发客户端 (live uvicorn)", lists, 250)
-        profiles = _concurrent(url, args.clients, details * 2)
-        _report(f"企业详情页，{args.clients} 个并发客户端 (live uvicorn)", profiles, 150)
+    print(
+        "并发测量见 benchmarks/web_concurrency.py (20 concurrent signed-in clients, SQLite and PostgreSQL)."
+    )
 
 
 if __name__ == "__main__":

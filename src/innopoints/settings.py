@@ -23,6 +23,11 @@ class Settings(BaseSettings):
     region: str = Field(default="shenyang", description="Region pack under rulebook/<region>/.")
     secret_key: str = Field(default=DEVELOPMENT_SECRET, description="Signs sessions and CSRF tokens.")
     demo_mode: bool = Field(default=True, description="Show demo accounts and the synthetic-data banner.")
+    node_modules: Path | None = Field(
+        default=None,
+        description="npm's node_modules with the browser libraries (ECharts, htmx) served under /vendor/; "
+        "default: ./node_modules, then the source checkout's node_modules.",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from web_seed import MATERIALS, ROBOT, seed
 
 from innopoints.accounts import consent, corrections
 from innopoints.accounts.access import can_read_enterprise, enterprise_scope_clause, require_enterprise_read
@@ -19,7 +20,6 @@ from innopoints.adapters.db import panel_repo
 from innopoints.adapters.db.accounts_tables import AuditEvent
 from innopoints.adapters.db.tables import Bank, Enterprise
 from innopoints.bootstrap import Container
-from web_seed import MATERIALS, ROBOT, seed
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 
@@ -150,6 +150,7 @@ def test_approved_correction_appends_a_self_reported_revision(container: Contain
         current = panel_repo.current_values(s, [robot])[(robot, 2025, "rd_expense")]
         assert current.value == Decimal("1234567.89")
         assert current.source == "self_reported" and current.source_ref == f"更正申请 #{row.id}"
+        assert s.get(type(row), row.id).revision_id == current.id
 
 
 def test_demo_accounts_are_idempotent_and_reset_restores_passwords(container: Container) -> None:
@@ -161,3 +162,28 @@ def test_demo_accounts_are_idempotent_and_reset_restores_passwords(container: Co
         assert [a.username for a in demo_accounts(s)] == [a.username for a in first]
         reset_demo_activity(s, NOW)
         assert authenticate(s, "admin", DEMO_PASSWORD, "test") is not None
+
+
+def test_bank_list_scope_by_part_needs_a_consent_covering_that_part(container: Container) -> None:
+    bank_id, robot, materials = _ids(container)
+    with container.sessions.begin() as s:
+        for firm, scope in ((robot, ("points",)), (materials, ("points", "financials"))):
+            consent.grant(
+                s,
+                enterprise_id=firm,
+                bank_id=bank_id,
+                purpose="授信",
+                expires_at=NOW + timedelta(days=30),
+                scope=scope,
+                now=NOW,
+            )
+    with container.sessions() as s:
+
+        def visible(part: str | None) -> set[int]:
+            clause = enterprise_scope_clause(_bank(bank_id), NOW, part)
+            return set(s.scalars(sa.select(Enterprise.id).where(clause)))
+
+        assert visible(None) == {robot, materials}
+        assert visible("points") == {robot, materials}
+        assert visible("financials") == {materials}
+        assert visible("profile") == set()

@@ -12,6 +12,7 @@ from typing import Any
 import openpyxl
 import pytest
 from fastapi.testclient import TestClient
+from web_auth import client_for, log_in, make_user
 
 from innopoints.bootstrap import Container
 from innopoints.policy.library import load_library
@@ -20,7 +21,6 @@ from innopoints.scoring import service as scoring
 from innopoints.scoring.rulebook import load_points
 from innopoints.synth.city import SynthConfig, generate_city
 from innopoints.synth.db_writer import load_city
-from innopoints.web.app import create_app
 
 AS_OF = "2026-03-31"
 UNKNOWN = "91210100MA0000000X"
@@ -39,7 +39,8 @@ def world(container: Container) -> Iterator[World]:
     rb = load_points(container.settings.region)
     outcome = scoring.run_db_round(container.sessions, container.settings.data_dir, "shenyang", 2025, rb)
     assert outcome.round_id is not None
-    with TestClient(create_app(container.settings, container=container)) as client:
+    with client_for(container) as client:
+        log_in(client, make_user(container, "admin"))
         yield World(client, outcome.round_id)
 
 
@@ -165,5 +166,12 @@ def test_invalid_parameters_are_422(world: World) -> None:
     )
     spec = world.client.get("/openapi.json").json()
     ops = {op["operationId"]: op for path in spec["paths"].values() for op in path.values()}
-    for op_id in ("list_policies", "get_policy", "list_policy_eligible_firms", "get_enterprise_policies"):
-        assert ops[op_id]["x-required-scope"] == "policy:read"
+    required = {
+        "list_policies": "policy.library",
+        "get_policy": "policy.library",
+        "list_policy_eligible_firms": "policy.eligible",
+        "get_enterprise_policies": "policy.view",
+    }
+    for op_id, capability in required.items():
+        assert ops[op_id]["x-required-capability"] == capability
+        assert {"401", "403"} <= set(ops[op_id]["responses"])

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from web_auth import client_for, log_in, make_user
 
 from innopoints.adapters.db import cultivation_repo as repo
 from innopoints.adapters.db.engine import unit_of_work
@@ -19,7 +20,6 @@ from innopoints.scoring import service as scoring
 from innopoints.scoring.rulebook import load_points
 from innopoints.synth.city import SynthConfig, generate_city
 from innopoints.synth.db_writer import load_city
-from innopoints.web.app import create_app
 
 UNKNOWN = "91210100MA0000000X"
 CHANGES = ("enter", "promote", "demote", "exit")
@@ -46,14 +46,16 @@ def world(container: Container) -> Iterator[World]:
     r1, r2 = _round(container, 2024), _round(container, 2025)
     screen_round(container.sessions, 2024, r1)
     screen_round(container.sessions, 2025, r2)
-    with TestClient(create_app(container.settings, container=container)) as client:
+    with client_for(container) as client:
+        log_in(client, make_user(container, "admin"))
         yield World(client, container, r1, r2)
 
 
 @pytest.fixture
 def unscreened(container: Container) -> Iterator[TestClient]:
     load_city(container.engine, generate_city(SynthConfig(seed=23, enterprises=60)))
-    with TestClient(create_app(container.settings, container=container)) as client:
+    with client_for(container) as client:
+        log_in(client, make_user(container, "admin"))
         yield client
 
 
@@ -166,4 +168,5 @@ def test_openapi_lists_the_operations(world: World) -> None:
     spec = world.client.get("/openapi.json").json()
     ops = {op["operationId"]: op for path in spec["paths"].values() for op in path.values()}
     for op_id in ("list_pool_members", "get_enterprise_pool_history", "get_pool_diff", "list_pool_alerts"):
-        assert ops[op_id]["x-required-scope"] == "pool:read"
+        assert ops[op_id]["x-required-capability"] == "pool.view"
+        assert {"401", "403"} <= set(ops[op_id]["responses"])

@@ -11,6 +11,7 @@ from typing import Any
 import polars as pl
 import pytest
 from fastapi.testclient import TestClient
+from web_auth import client_for, log_in, make_user
 
 from innopoints.bootstrap import Container
 from innopoints.potential.data import load_database
@@ -21,7 +22,6 @@ from innopoints.potential.registry import build_card, load, save
 from innopoints.scoring.rulebook import load_points
 from innopoints.synth.city import SynthConfig, generate_city
 from innopoints.synth.db_writer import load_city
-from innopoints.web.app import create_app
 
 UNKNOWN = "91210100MA0000000X"
 NO_MODEL = "尚未训练发展潜力模型，请先运行 innopoints potential train"
@@ -53,7 +53,8 @@ def _world(container: Container, *, train: bool) -> Iterator[World]:
         results = {task: run_task(data, task, 0) for task in TASKS}
         card = build_card(results, data.source, load_points("shenyang").version_hash, 0)
         model_dir = save(container.settings.data_dir / "models", results, card)
-    with TestClient(create_app(container.settings, container=container)) as client:
+    with client_for(container) as client:
+        log_in(client, make_user(container, "admin"))
         yield World(client, container, model_dir, firms)
 
 
@@ -138,4 +139,5 @@ def test_openapi_lists_the_operations(trained: World) -> None:
     spec = trained.client.get("/openapi.json").json()
     ops = {op["operationId"]: op for path in spec["paths"].values() for op in path.values()}
     for op_id in ("get_enterprise_potential", "get_potential_model_card"):
-        assert ops[op_id]["x-required-scope"] == "potential:read"
+        assert ops[op_id]["x-required-capability"] == "potential.view"
+        assert {"401", "403"} <= set(ops[op_id]["responses"])

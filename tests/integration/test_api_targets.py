@@ -11,6 +11,7 @@ from typing import Any
 import openpyxl
 import pytest
 from fastapi.testclient import TestClient
+from web_auth import client_for, log_in, make_user
 
 from innopoints.bootstrap import Container
 from innopoints.region import load_region
@@ -18,7 +19,6 @@ from innopoints.synth.city import SynthConfig, generate_city
 from innopoints.synth.db_writer import load_city
 from innopoints.targets.export import COLUMNS
 from innopoints.targets.report import build_report
-from innopoints.web.app import create_app
 
 AS_OF = "2026-06-30"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -28,7 +28,8 @@ BROKERS = "tech_brokers_cumulative"
 @pytest.fixture
 def client(container: Container) -> Iterator[TestClient]:
     load_city(container.engine, generate_city(SynthConfig(seed=7, enterprises=300)))
-    with TestClient(create_app(container.settings, container=container)) as c:
+    with client_for(container) as c:
+        log_in(c, make_user(container, "admin"))
         yield c
 
 
@@ -152,5 +153,6 @@ def test_openapi_lists_the_operations(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     ops = {op["operationId"]: op for path in spec["paths"].values() for op in path.values()}
     for op_id in ("get_targets_report", "export_targets_report", "get_targets_allocation"):
-        assert ops[op_id]["x-required-scope"] == "targets:read"
-    assert ops["post_targets_allocation_change"]["x-required-scope"] == "targets:allocate"
+        assert ops[op_id]["x-required-capability"] == "targets.view"
+    assert ops["post_targets_allocation_change"]["x-required-capability"] == "targets.edit"
+    assert {"401", "403"} <= set(ops["post_targets_allocation_change"]["responses"])

@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from web_auth import client_for, log_in, make_user
 
 from innopoints.adapters.analytics import columns as c
 from innopoints.adapters.db import profile_repo
@@ -23,7 +24,6 @@ from innopoints.scoring import service as scoring
 from innopoints.scoring.rulebook import load_points
 from innopoints.synth.city import SynthConfig, generate_city
 from innopoints.synth.db_writer import load_city
-from innopoints.web.app import create_app
 
 YEAR = 2025
 AS_OF = "2026-06-30"
@@ -44,14 +44,16 @@ def world(container: Container) -> Iterator[World]:
     rb = load_points(container.settings.region)
     outcome = scoring.run_db_round(container.sessions, container.settings.data_dir, "shenyang", YEAR, rb)
     assert outcome.round_id is not None
-    with TestClient(create_app(container.settings, container=container)) as client:
+    with client_for(container) as client:
+        log_in(client, make_user(container, "admin"))
         yield World(client, container, outcome.results, outcome.round_id)
 
 
 @pytest.fixture
 def empty_client(container: Container) -> Iterator[TestClient]:
     load_city(container.engine, generate_city(SynthConfig(seed=23, enterprises=40, with_transfer=False)))
-    with TestClient(create_app(container.settings, container=container)) as client:
+    with client_for(container) as client:
+        log_in(client, make_user(container, "admin"))
         yield client
 
 
@@ -377,8 +379,8 @@ def test_records_changed_after_the_round_read_the_frozen_snapshot(world: World) 
 def test_detail_page_shows_the_profile_section(world: World) -> None:
     row = _pick(world.results, 3)
     html = world.client.get(f"/enterprises/{row['uscc']}").text
-    assert "创新积分与画像（2025年，第 1 批次）" in html
-    assert f"<strong>{Decimal(row['points_centi']) / 100:.2f}</strong> 分" in html
+    assert "创新积分（2025 年，第 1 批次）" in html
+    assert f"<strong>{Decimal(row['points_centi']) / 100:.2f}</strong><span>分</span>" in html
     assert f"同组第 {row['peer_rank']} 名（共 {row['peer_size']} 家）" in html
     assert "资格自评" in html and "科技型中小企业" in html and "梯度阶段" in html
     assert f"/api/enterprises/{row['uscc']}/gap" in html
@@ -387,7 +389,8 @@ def test_detail_page_shows_the_profile_section(world: World) -> None:
 def test_detail_page_without_a_round_has_no_profile_section(empty_client: TestClient) -> None:
     uscc = empty_client.get("/api/enterprises").json()["items"][0]["uscc"]
     response = empty_client.get(f"/enterprises/{uscc}")
-    assert response.status_code == 200 and "创新积分与画像" not in response.text
+    assert response.status_code == 200 and "企业" in response.text
+    assert "创新积分（" not in response.text and 'id="points"' not in response.text
 
 
 def test_a_round_of_another_rulebook_version_is_a_conflict(world: World) -> None:

@@ -15,7 +15,7 @@ from innopoints.adapters.db.engine import unit_of_work
 from innopoints.adapters.db.tables import Enterprise
 from innopoints.bootstrap import Container
 from innopoints.scoring import service
-from innopoints.scoring.ladder_batch import EVALUATOR_RESULT_COLUMNS
+from innopoints.scoring.result_columns import EVALUATOR_COLUMNS
 from innopoints.scoring.rulebook import load_points
 
 YEAR = 2025
@@ -32,7 +32,7 @@ def test_database_and_parquet_rounds_agree_on_every_evaluator(container: Contain
         s.execute(sa.update(Enterprise).where(Enterprise.uscc.in_(listed)).values(listed=True))
     sample.write(tmp_path / "panel")
     rb = load_points()
-    columns = ["uscc", *EVALUATOR_RESULT_COLUMNS]
+    columns = ["uscc", *EVALUATOR_COLUMNS]
     from_db = service.run_db_round(container.sessions, container.settings.data_dir, "shenyang", YEAR, rb)
     from_parquet = service.run_panel_round(tmp_path / "panel", YEAR, rb)
     expected = from_parquet.results.select(columns).sort("uscc")

@@ -102,6 +102,7 @@ def test_firm_demand_matches_broker_and_rating_through_the_api(web: Web) -> None
     found = _ok(firm.get(f"{API}/demands/{created['id']}/matches?top=5"))
     first = found["achievements"][0]
     assert first["achievement_id"] == web.w.battery and first["price_yuan"] == "3000000.00"
+    assert first["trl"] == 7 and "TRL 7" in first["trl_fit"] and "在预算内" in first["budget_fit"]
     assert "同领域（新能源）" in first["why"] and "荷电状态" in first["matched_words"]
     assert {c["name"] for c in first["contributions"]} >= {"词语匹配", "领域契合"}
     assert found["services"][0]["service_id"] == web.w.service and found["services"][0]["remaining"] == 2
@@ -206,55 +207,53 @@ def test_institution_publishes_and_sees_interest_and_candidates_audited(web: Web
 
 
 def test_contract_registration_decision_and_exact_revenue_shares(web: Web) -> None:
-    neu = web.client("neu")
+    sut = web.client("sut")  # 沈阳工业大学: inventors 70%–80% (declared on the platform)
     body = {
         "contract_type": "license",
-        "title": "荷电状态估计技术许可",
+        "title": "铝硅涂层工艺许可",
         "amount": "10,000.01",
         "signed_on": TODAY.isoformat(),
-        "cluster_id": "new_energy",
+        "cluster_id": "new_materials",
         "buyer_name": "沈阳储能科技有限公司",
         "buyer_uscc": _uscc(web, web.w.firm_a),
-        "achievement_id": web.w.battery,
+        "achievement_id": web.w.coating,
     }
-    contract = _ok(neu.post(f"{API}/contracts", json=body), 201)
+    contract = _ok(sut.post(f"{API}/contracts", json=body), 201)
     assert (contract["status"], contract["buyer_district"], contract["decision_deadline"]) == (
         "pending",
         "浑南区",
         (TODAY + timedelta(days=30)).isoformat(),
     )
-    duplicate = neu.post(f"{API}/contracts", json={**body, "contract_no": contract["contract_no"]})
+    duplicate = sut.post(f"{API}/contracts", json={**body, "contract_no": contract["contract_no"]})
     assert "同一合同只登记一次" in _error(duplicate, 422, "invalid_query")
-    two_buyers = neu.post(f"{API}/contracts", json={**body, "buyer_outside": True})
+    two_buyers = sut.post(f"{API}/contracts", json={**body, "buyer_outside": True})
     assert "只能选择一种方式" in _error(two_buyers, 422, "invalid_query")
-    admin = web.client("admin")
-    refused = admin.post(f"{API}/contracts/{contract['id']}/decision", json={"action": "refuse"})
+    not_theirs = web.client("neu").post(f"{API}/contracts", json={**body, "contract_no": "X-1"})
+    assert "不属于卖方单位" in _error(not_theirs, 422, "invalid_query")
+    officer = web.client("officer")  # 浑南区, where SUT registers
+    refused = officer.post(f"{API}/contracts/{contract['id']}/decision", json={"action": "refuse"})
     assert "须选择理由" in _error(refused, 422, "invalid_query")
-    registered = _ok(admin.post(f"{API}/contracts/{contract['id']}/decision", json={"action": "register"}))
+    registered = _ok(officer.post(f"{API}/contracts/{contract['id']}/decision", json={"action": "register"}))
     assert (registered["status"], registered["warning"]) == ("registered", None)
-    trial = _ok(neu.post(f"{API}/contracts/{contract['id']}/shares", json={"rate": "80%", "save": False}))
-    assert (
-        trial["saved"] is False
-        and trial["institution_yuan"] == "2000.01"
-        and trial["inventors_yuan"] == "8000.00"
+    trial = _ok(sut.post(f"{API}/contracts/{contract['id']}/shares", json={"rate": "80%", "save": False}))
+    # 10,000.01 元 at the 80% maximum: the odd fen stays with the institution
+    assert trial["saved"] is False and (trial["institution_yuan"], trial["inventors_yuan"]) == (
+        "2000.01",
+        "8000.00",
     )
-    assert sum(float(p["amount_yuan"]) * 100 for p in trial["parts"]) == pytest.approx(1_000_001)
     with web.container.sessions() as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(RevenueShare)) == 0
-    saved = _ok(neu.post(f"{API}/contracts/{contract['id']}/shares", json={"rate": "0.8"}))
+    saved = _ok(sut.post(f"{API}/contracts/{contract['id']}/shares", json={"rate": "0.8"}))
     assert saved["saved"] is True
-    stored = _ok(neu.get(f"{API}/contracts/{contract['id']}/shares"))["shares"]
-    assert stored["total_yuan"] == "10000.01" and [p["amount_yuan"] for p in stored["parts"]] == [
-        "2000.01",
-        "4000.00",
-        "2400.00",
-        "1600.00",
-    ]
-    too_high = neu.post(f"{API}/contracts/{contract['id']}/shares", json={"rate": "0.95"})
+    stored = _ok(sut.get(f"{API}/contracts/{contract['id']}/shares"))["shares"]
+    amounts = [p["amount_yuan"] for p in stored["parts"]]
+    assert stored["total_yuan"] == "10000.01" and amounts == ["2000.01", "4800.00", "3200.00"]
+    too_high = sut.post(f"{API}/contracts/{contract['id']}/shares", json={"rate": "0.95"})
     assert _error(too_high, 422, "invalid_query")
-    # the buyer firm sees the contract, not its revenue split
+    # the buyer firm sees the contract, not its revenue split; another institution sees neither
     as_buyer = _ok(web.client("firm_a").get(f"{API}/contracts/{contract['id']}"))
     assert as_buyer["shares"] is None and as_buyer["status"] == "registered"
+    assert _error(web.client("neu").get(f"{API}/contracts/{contract['id']}/shares"), 403, "forbidden")
 
 
 def _uscc(web: Web, enterprise_id: int) -> str:

@@ -77,6 +77,13 @@ def test_firm_posts_a_demand_sees_explained_matches_and_asks_for_a_broker(web: W
     assert "锂电池荷电状态高精度估计技术" in html
     assert "同领域（新能源）" in html and "匹配词语" in html
     assert "储能电池小批量试制" in html  # the pilot service of the same subfield
+    export = firm.get(f"/transfer/demands/{demand_id}/matches/export?format=xlsx")
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert rows[0] == ("类别", "编号", "名称", "匹配得分", "匹配理由")
+    assert (
+        rows[1][:3] == ("科技成果", web.w.battery, "锂电池荷电状态高精度估计技术") and "同领域" in rows[1][4]
+    )
+    assert {r[0] for r in rows[1:]} == {"科技成果", "专家", "中试服务"}
     routed = firm.post(f"/transfer/demands/{demand_id}/route", data={}, follow_redirects=False)
     assert routed.status_code == 303
     after = firm.get(routed.headers["location"]).text
@@ -113,6 +120,12 @@ def test_firm_expresses_interest_and_the_institution_sees_it_audited(web: Web) -
     assert "沈阳储能科技有限公司" in neu.text and "希望许可" in neu.text and "0.5" in neu.text
     events = _audits(web.container, "view_transfer_interest")
     assert [e.enterprise_id for e in events] == [web.w.firm_a] and events[0].role == "institution"
+    export = web.client("neu").get(f"/transfer/achievements/{web.w.battery}/candidates/export?format=xlsx")
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert rows[1][0] == "沈阳储能科技有限公司" and rows[1][2] == demand_id and rows[1][5] == "是"
+    assert (
+        web.client("sut").get(f"/transfer/achievements/{web.w.battery}/candidates/export").status_code == 403
+    )
 
 
 # ------------------------------------------------------------------------------------------ broker, base
@@ -437,6 +450,29 @@ def test_script_in_text_fields_is_escaped_on_every_page(web: Web) -> None:
         assert page.status_code == 200
         assert SCRIPT not in page.text
         assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page.text
+
+
+def test_officer_sees_district_demands_audited_and_the_overview_audits_nothing(web: Web) -> None:
+    near, far = _post_demand(web, "firm_a"), _post_demand(web, "firm_b", title="机器人关节减速器寿命不足")
+    officer = web.client("officer")
+    assert officer.get("/transfer").status_code == 200
+    assert _audits(web.container, "list_transfer_demands") == []  # the overview only counts
+    listing = officer.get("/transfer/demands").text
+    assert f'href="/transfer/demands/{near}"' in listing and f'href="/transfer/demands/{far}"' not in listing
+    assert [(e.role, e.enterprise_id) for e in _audits(web.container, "list_transfer_demands")] == [
+        ("officer", web.w.firm_a)
+    ]
+    assert officer.get(f"/transfer/demands/{far}").status_code == 403
+    assert web.client("officer_far").get(f"/transfer/demands/{far}").status_code == 200
+
+
+def test_forms_carry_the_csrf_token_and_a_post_without_it_is_refused(web: Web) -> None:
+    firm = web.client("firm_a")
+    for path in ("/transfer/demands", "/transfer/menu", "/transfer/challenges"):
+        assert 'name="csrf_token"' in firm.get(path).text
+    refused = firm.post("/transfer/demands", data=DEMAND, headers={"X-CSRF-Token": ""})
+    assert refused.status_code == 403 and "CSRF" in refused.text
+    assert _count(web.container, Demand) == 0
 
 
 def test_the_navigation_shows_the_area_to_transfer_roles_only(web: Web) -> None:

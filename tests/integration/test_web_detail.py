@@ -6,16 +6,17 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from web_auth import client_for, log_in, make_user
 from web_seed import MATERIALS, ROBOT, SCRIPT, SCRIPT_NAME, seed
 
 from innopoints.bootstrap import Container
-from innopoints.web.app import create_app
 
 
 @pytest.fixture
 def client(container: Container) -> Iterator[TestClient]:
     seed(container)
-    with TestClient(create_app(container.settings, container=container)) as c:
+    with client_for(container) as c:
+        log_in(c, make_user(container, "admin"))
         yield c
 
 

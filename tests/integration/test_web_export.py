@@ -9,10 +9,10 @@ from collections.abc import Iterator
 import openpyxl
 import pytest
 from fastapi.testclient import TestClient
+from web_auth import client_for, log_in, make_user
 from web_seed import FILLERS, MATERIALS, ROBOT, seed
 
 from innopoints.bootstrap import Container
-from innopoints.web.app import create_app
 
 HEADER = [
     "统一社会信用代码",
@@ -33,7 +33,8 @@ HEADER = [
 @pytest.fixture
 def client(container: Container) -> Iterator[TestClient]:
     seed(container)
-    with TestClient(create_app(container.settings, container=container)) as c:
+    with client_for(container) as c:
+        log_in(c, make_user(container, "admin"))
         yield c
 
 

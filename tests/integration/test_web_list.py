@@ -7,16 +7,17 @@ from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
+from web_auth import client_for, log_in, make_user
 from web_seed import FILLER_PREFIX, FILLERS, MATERIALS, ROBOT, SCRIPT, filler_uscc, seed
 
 from innopoints.bootstrap import Container
-from innopoints.web.app import create_app
 
 
 @pytest.fixture
 def client(container: Container) -> Iterator[TestClient]:
     seed(container)
-    with TestClient(create_app(container.settings, container=container)) as c:
+    with client_for(container) as c:
+        log_in(c, make_user(container, "admin"))
         yield c
 
 
@@ -132,7 +133,7 @@ def test_bad_parameters_are_a_chinese_422(
     assert f"参数 {fragment}" in error["message"]
     page = client.get("/enterprises", params=params)
     assert page.status_code == 422
-    assert "请求参数有误" in page.text and f"参数 {fragment}" in page.text
+    assert "请求有误（422）" in page.text and f"参数 {fragment}" in page.text
 
 
 def test_html_list_shows_rows_units_filters_and_export_links(client: TestClient) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from fastapi.testclient import TestClient
+from web_auth import client_for, log_in, make_user
 from web_seed import FILLERS, seed
 
 from innopoints.bootstrap import Container
@@ -14,8 +16,12 @@ from innopoints.web.app import create_app
 BANNER = "演示数据：</strong>本平台当前数据为合成数据，非真实企业信息"
 
 
-def _client(container: Container) -> TestClient:
-    return TestClient(create_app(container.settings, container=container))
+@contextmanager
+def _client(container: Container) -> Iterator[TestClient]:
+    """A client signed in as an administrator (every page and the whole city visible)."""
+    with client_for(container) as c:
+        log_in(c, make_user(container, "admin"))
+        yield c
 
 
 @pytest.fixture

@@ -53,8 +53,7 @@ def client_for(container: Container) -> TestClient:
 
 
 def signed_in(container: Container, role: str = "admin", **scope: str | int | None) -> TestClient:
-    """A started TestClient logged in as a new user of ``role`` (close it, or use it in ``with``)."""
+    """A TestClient logged in as a new user of ``role`` (use it in ``with`` to run the app's lifespan)."""
     client = client_for(container)
-    client.__enter__()
     log_in(client, make_user(container, role, **scope))
     return client

@@ -100,12 +100,77 @@ def _innovative_sme(rng: random.Random, as_of: dt.date) -> dict[str, Any]:
     }
 
 
+def _grown_by(rng: random.Random, rate: Decimal, signed: bool = False) -> list[Decimal]:
+    """Three years whose 高企 growth rate ½(y2/y1 + y3/y2) − 1 is ``rate`` (or near it), with zero,
+    negative and tiny years mixed in."""
+    base = money(rng, D(10_000_000), D(1), D(0))
+    second = (base * (1 + rate)).quantize(D("0.01"))
+    third = near(rng, (second * (1 + rate)).quantize(D("0.01")))
+    years = [base, second, third]
+    pick = rng.random()
+    if pick < 0.1:
+        years[rng.randrange(2)] = D(0)
+    elif pick < 0.2 and signed:
+        years = [-y for y in years] if rng.random() < 0.5 else [years[0], -years[1], years[2]]
+    return [y if signed else abs(y) for y in years]
+
+
+def _high_tech(rng: random.Random, as_of: dt.date) -> dict[str, Any]:
+    latest = money(rng, D(50_000_000), D(200_000_000), D(10_000_000))
+    sales = [money(rng, D(40_000_000)), money(rng, D(60_000_000)), latest]
+    ratio = rng.choice((D("0.03"), D("0.04"), D("0.05"), D("0.06")))
+    rd = [scaled(rng, s, ratio) for s in sales]
+    employees = rng.choice((0, 9, 10, 11, 100, rng.randint(1, 400)))
+    total_income = money(rng, D(80_000_000))
+    expert_share = rng.random()
+    raw: dict[str, Any] = {
+        "registration_date": (as_of - dt.timedelta(days=rng.choice((364, 365, 366, 3000)))).isoformat(),
+        "sales_revenue": sales,
+        "rd_expense": rd,
+        "rd_expense_domestic": [scaled(rng, r, rng.choice((D("0.5"), D("0.6"), D("0.9")))) for r in rd],
+        "high_tech_income": scaled(rng, total_income, rng.choice((D("0.59"), D("0.6"), D("0.8")))),
+        "total_income": total_income,
+        "employees": employees,
+        "sci_tech_staff": max(0, employees // 10 + rng.choice((-1, 0, 1))),
+        "ip_class1": rng.choice((0, 0, 1, 2)),
+        "ip_class2": rng.choice((0, 1, 2, 3, 5)),
+        "ip_acquisition": rng.choice((None, "own", "transfer")),
+        "standards": rng.choice((None, 0, 1, 2)),
+        "conversions": rng.choice((0, 2, 3, 5, 6, 9, 12, 14, 15, 20)),
+        "high_tech_field": rng.choice(("electronic_information", "new_materials", "none")),
+        "serious_incident": rng.random() < 0.05,
+    }
+    rate = rng.choice((D("0.35"), D("0.25"), D("0.15"), D("0.05"), D(0), D("-0.1"), D("0.5")))
+    if rng.random() < 0.5:
+        raw["net_assets"] = _grown_by(rng, rate, signed=True)
+    else:
+        assets = _grown_by(rng, rate)
+        raw["total_assets"] = [a + D(1_000_000) for a in assets]
+        raw["total_liabilities"] = [D(1_000_000)] * 3
+    raw["sales_revenue"] = _grown_by(rng, rate) if rng.random() < 0.3 else sales
+    if rng.random() < 0.2:
+        raw["application_date"] = (as_of + dt.timedelta(days=rng.randint(0, 60))).isoformat()
+    experts = {
+        "expert_ip_advancement": 8,
+        "expert_ip_core_support": 8,
+        "expert_rd_system": 6,
+        "expert_rd_institution": 6,
+        "expert_rd_conversion_incentive": 4,
+        "expert_rd_talent": 4,
+    }
+    for name, top in experts.items():
+        if rng.random() < expert_share:
+            raw[name] = rng.choice((top, top, rng.randint(0, top)))
+    return raw
+
+
 GENERATORS = {
     "eaglet": _eaglet,
     "tech-leader": _tech_leader,
     "gazelle": _gazelle,
     "unicorn": _unicorn,
     "innovative-sme": _innovative_sme,
+    "high-tech": _high_tech,
 }
 COLUMN = {"unicorn": "unicorn_met", "innovative-sme": "innovative_sme_qualified"}
 
@@ -133,6 +198,15 @@ def test_batch_agrees_with_the_single_firm_evaluator(name: str, as_of: dt.date) 
     outcomes = set()
     for raw, row in zip(raws, rows, strict=True):
         d = run(name, raw, as_of).details
+        if name == "high-tech":
+            assert row["high_tech_verdict"] == d["verdict"], (raw, row, d["verdict"])
+            assert [row["high_tech_score_lo"], row["high_tech_score_hi"]] == [
+                d["score"]["min"],
+                d["score"]["max"],
+            ], raw
+            assert row["high_tech_met"] == {"yes": True, "no": False}.get(d["verdict"]), raw
+            outcomes.add(d["verdict"])
+            continue
         assert row[column] == d["qualified"], (raw, row, d["qualified"])
         outcomes.add(d["qualified"])
         if name == "innovative-sme":
@@ -142,4 +216,5 @@ def test_batch_agrees_with_the_single_firm_evaluator(name: str, as_of: dt.date) 
             assert row["unicorn_tier"] == (d["tier"] or "none"), raw
             for tier in UNICORN_TIERS:
                 assert row[f"tier_{tier}_met"] == _TRI[d["tiers"][tier]], (tier, raw)
-    assert outcomes == {True, False, None}, f"{name}: the sample must reach all three outcomes"
+    expected = {"yes", "no", "depends", "unknown"} if name == "high-tech" else {True, False, None}
+    assert outcomes == expected, f"{name}: the sample must reach every outcome ({outcomes})"

@@ -18,6 +18,7 @@ from innopoints.eligibility.ladder import RUNGS, Rung, stage
 from innopoints.eligibility.panel_inputs import (
     EnterpriseAttributes,
     FirmData,
+    NegativeEntry,
     QualificationRecord,
     build_inputs,
 )
@@ -44,10 +45,23 @@ def _four_years() -> SamplePanel:
     """Years 2022–2025 for the same firms (two seeded two-year panels), counts made whole."""
     late, early = generate(N, year=YEAR, seed=11), generate(N, year=YEAR - 2, seed=11)
     panel = pl.concat([early.panel, late.panel])
-    counts = ("employees", "sci_tech_staff", "venture_rounds", "rd_platforms_provincial")
+    counts = (
+        "employees",
+        "sci_tech_staff",
+        "venture_rounds",
+        "rd_platforms_provincial",
+        "conversions",
+        "standards_led",
+    )
     ip = [c for c in panel.columns if c.startswith("ip_")]
-    panel = panel.with_columns((pl.col(c) // SCALE * SCALE).alias(c) for c in (*counts, *ip))
-    return SamplePanel(late.enterprises, panel, late.qualifications, late.negatives)
+    panel = panel.with_columns(
+        (pl.col(c) // SCALE * SCALE).alias(c) for c in (*counts, *ip) if c in panel.columns
+    )
+    fields = ["electronic_information", "new_materials", "none", None]
+    enterprises = late.enterprises.with_columns(
+        pl.Series("high_tech_field_id", [fields[i % 4] for i in range(late.enterprises.height)], pl.String)
+    )
+    return SamplePanel(enterprises, panel, late.qualifications, late.negatives)
 
 
 def _firm_data(sample: SamplePanel) -> dict[str, FirmData]:
@@ -63,10 +77,15 @@ def _firm_data(sample: SamplePanel) -> dict[str, FirmData]:
                 q["kind"], q["granted_on"].year, q["granted_on"], q["expires_on"], q["revoked_on"]
             )
         )
+    negs: dict[str, list[NegativeEntry]] = defaultdict(list)
+    for n in sample.negatives.iter_rows(named=True):
+        negs[n["uscc"]].append(NegativeEntry(n["kind"], n["occurred_on"], n["cleared_on"]))
     out = {}
     for e in sample.enterprises.iter_rows(named=True):
-        attrs = EnterpriseAttributes(e["registration_date"], listed=e["listed"])
-        out[e["uscc"]] = FirmData(attrs, years[e["uscc"]], quals[e["uscc"]])
+        attrs = EnterpriseAttributes(
+            e["registration_date"], listed=e["listed"], high_tech_field_id=e["high_tech_field_id"]
+        )
+        out[e["uscc"]] = FirmData(attrs, years[e["uscc"]], quals[e["uscc"]], negs[e["uscc"]])
     return out
 
 
@@ -74,7 +93,9 @@ def _firm_data(sample: SamplePanel) -> dict[str, FirmData]:
 def round_rows() -> tuple[list[dict[str, Any]], dict[str, FirmData]]:
     sample = _four_years()
     b = PolarsBackend()
-    frame = evaluator_frame(YEAR, sample.enterprises, sample.panel, sample.qualifications)
+    frame = evaluator_frame(
+        YEAR, sample.enterprises, sample.panel, sample.qualifications, negatives=sample.negatives
+    )
     frame = frame.with_columns(pl.lit(None, dtype=pl.Boolean).alias("tech_sme_qualified"))
     for phase in evaluator_phases(YEAR, b):
         frame = frame.with_columns(e.alias(k) for k, e in phase.items())
@@ -104,10 +125,18 @@ def test_every_firm_agrees_with_build_inputs_and_run(
                 assert row["unicorn_tier"] == (d["tier"] or "none"), row["uscc"]
                 for tier in UNICORN_TIERS:
                     assert row[f"tier_{tier}_met"] == TRI[d["tiers"][tier]], (tier, row["uscc"])
+        ht = run("high-tech", inputs["high-tech"], AS_OF).details
+        assert row["high_tech_verdict"] == ht["verdict"], (row["uscc"], inputs["high-tech"])
+        assert [row["high_tech_score_lo"], row["high_tech_score_hi"]] == [
+            ht["score"]["min"],
+            ht["score"]["max"],
+        ]
+        assert row["high_tech_met"] == {"yes": True, "no": False}.get(ht["verdict"]), row["uscc"]
+        seen["high-tech"].add(ht["verdict"])
         for rung_id, _evaluator, rung_name in RUNGS:
             column = RUNG_COLUMNS.get(rung_id)
             rungs.append(Rung(rung_id, rung_name, None if column is None else row[column], None))
         highest = stage(rungs)["highest"]
         assert row["evaluated_ladder_stage"] == (highest["id"] if highest else "none"), row["uscc"]
-    for name in ("eaglet", "innovative-sme", "gazelle", "unicorn"):
+    for name in ("eaglet", "innovative-sme", "gazelle", "unicorn", "high-tech"):
         assert len(seen[name]) >= 2, f"{name}: the sample must decide both ways ({seen[name]})"

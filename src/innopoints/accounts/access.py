@@ -47,6 +47,43 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "corrections.review": frozenset({ADMIN, OFFICER}),
     "consent.manage": frozenset({FIRM}),
     "self.view": frozenset({FIRM}),
+    # issue 5, access of the existing profile / policy routes (data scope checked separately)
+    "profile.view": frozenset({ADMIN, OFFICER, FIRM, BANK}),
+    "profile.what_if": frozenset({ADMIN, OFFICER, FIRM}),
+    "policy.library": EVERYONE,
+    "policy.eligible": frozenset({ADMIN, OFFICER}),
+    # issue 7, 成果转化 (transfer/access.py; data scope checked there): route-level capabilities
+    "transfer.view": frozenset(Role) - {BANK},
+    "transfer.firm.act": frozenset({FIRM}),
+    "transfer.demand.view": frozenset({ADMIN, OFFICER, FIRM, Role.BROKER}),
+    "transfer.order.view": frozenset({ADMIN, OFFICER, FIRM, Role.PILOT_BASE}),
+    "transfer.order.act": frozenset({ADMIN, FIRM, Role.PILOT_BASE}),
+    "transfer.base.work": frozenset({ADMIN, Role.PILOT_BASE}),
+    "transfer.institution.act": frozenset({Role.INSTITUTION}),
+    "transfer.interest.view": frozenset({ADMIN, OFFICER, Role.INSTITUTION}),
+    "transfer.contract.view": frozenset({ADMIN, OFFICER, FIRM, Role.INSTITUTION, Role.BROKER}),
+    "transfer.contract.register": frozenset({ADMIN, OFFICER, FIRM, Role.INSTITUTION}),
+    "transfer.contract.decide": frozenset({ADMIN, OFFICER}),
+    "transfer.revenue.view": frozenset({ADMIN, OFFICER, Role.INSTITUTION}),
+    "transfer.pipeline.work": frozenset({ADMIN, Role.BROKER}),
+    "transfer.demand.route": frozenset({ADMIN, OFFICER, FIRM}),
+    "transfer.stats.view": frozenset({ADMIN, OFFICER}),
+    "transfer.challenge.manage": frozenset({ADMIN, OFFICER}),
+    "transfer.challenge.apply": frozenset({FIRM, Role.INSTITUTION}),
+    "transfer.challenge.choose": frozenset({ADMIN, OFFICER, FIRM}),
+    "transfer.staff": frozenset({ADMIN, OFFICER}),
+    # issue 6, 科技金融 (finance/access.py checks consent and data scope): route-level capabilities
+    "finance.products": EVERYONE,
+    "finance.bank": frozenset({ADMIN, BANK}),
+    "finance.firms": frozenset({ADMIN, OFFICER, BANK}),
+    "finance.self": frozenset({FIRM}),
+    "finance.loans.view": frozenset({ADMIN, OFFICER, FIRM, BANK}),
+    "finance.loans.apply": frozenset({ADMIN, FIRM, BANK}),
+    "finance.loans.act": frozenset({ADMIN, FIRM, BANK}),
+    "finance.claims.submit": frozenset({ADMIN, BANK}),
+    "finance.claims.view": frozenset({ADMIN, OFFICER, BANK}),
+    "finance.claims.decide": frozenset({ADMIN, OFFICER}),
+    "finance.stats": frozenset({ADMIN, OFFICER}),
 }
 
 ROLE_DENIED_MESSAGE = "当前角色（{role}）无权使用此功能"
@@ -61,8 +98,13 @@ def require(principal: Principal, capability: str) -> None:
         raise AccessDenied(ROLE_DENIED_MESSAGE.format(role=principal.role_label))
 
 
-def enterprise_scope_clause(principal: Principal, now: datetime | None = None) -> sa.ColumnElement[bool]:
-    """SQL condition on ``Enterprise`` selecting exactly the firms this principal may see."""
+def enterprise_scope_clause(
+    principal: Principal, now: datetime | None = None, part: str | None = None
+) -> sa.ColumnElement[bool]:
+    """SQL condition on ``Enterprise`` selecting exactly the firms this principal may see.
+
+    ``part`` matters for banks only: with it, a firm counts when its live consent covers that part
+    (``points``, ``profile`` or ``financials``) — a list showing revenue needs ``financials``."""
     role = principal.role
     if role is Role.ADMIN:
         return sa.true()
@@ -75,7 +117,7 @@ def enterprise_scope_clause(principal: Principal, now: datetime | None = None) -
     if role is Role.ENTERPRISE and principal.enterprise_id is not None:
         return Enterprise.id == principal.enterprise_id
     if role is Role.BANK and principal.bank_id is not None:
-        return Enterprise.id.in_(consenting_enterprise_ids(principal.bank_id, now or utcnow()))
+        return Enterprise.id.in_(consenting_enterprise_ids(principal.bank_id, now or utcnow(), part))
     return sa.false()
 
 

@@ -113,7 +113,14 @@ def has_live_consent(session: Session, bank_id: int, enterprise_id: int, now: da
     return bool(live_scope(session, bank_id, enterprise_id, now))
 
 
-def consenting_enterprise_ids(bank_id: int, now: datetime | None = None) -> sa.Select[Any]:
-    """A SELECT of the firms with a live consent to this bank, usable in ``column.in_(...)``."""
+def consenting_enterprise_ids(
+    bank_id: int, now: datetime | None = None, part: str | None = None
+) -> sa.Select[Any]:
+    """A SELECT of the firms with a live consent to this bank (covering ``part`` when given), for ``in_()``."""
     now = now or utcnow()
-    return sa.select(BankConsent.enterprise_id).where(BankConsent.bank_id == bank_id, _live(now))
+    query = sa.select(BankConsent.enterprise_id).where(BankConsent.bank_id == bank_id, _live(now))
+    if part is not None:
+        # scope is a comma-separated list of known words; match the whole word
+        wrapped = sa.literal(",", sa.String) + BankConsent.scope + sa.literal(",", sa.String)
+        query = query.where(wrapped.contains(f",{part},", autoescape=True))
+    return query

@@ -18,7 +18,7 @@ from innopoints.accounts.errors import AccessDenied, AccountError
 from innopoints.accounts.principal import Principal
 from innopoints.adapters.db import panel_repo
 from innopoints.adapters.db.accounts_tables import DataCorrection
-from innopoints.adapters.db.tables import Enterprise
+from innopoints.adapters.db.tables import Enterprise, panel_revision
 from innopoints.registry.panel import PanelValue
 from innopoints.registry.panel_fields import from_scaled, panel_fields, to_scaled
 
@@ -129,5 +129,13 @@ def review(
             source_ref=f"更正申请 #{row.id}",
             recorded_by=principal.username,
             recorded_at=now,
+        )
+        revision = panel_revision.c
+        row.revision_id = session.scalar(
+            sa.select(sa.func.max(revision.id)).where(
+                revision.enterprise_id == row.enterprise_id,
+                revision.year == row.year,
+                revision.source_ref == f"更正申请 #{row.id}",
+            )
         )
     return row

@@ -10,6 +10,7 @@ from rich.console import Console
 from innopoints.cli import (
     accounts_cmd,
     db_cmd,
+    demo_cmd,
     evaluate_cmd,
     exchange_cmd,
     export_cmd,
@@ -52,6 +53,7 @@ for module in (
     accounts_cmd,
     transfer_cmd,
     finance_cmd,
+    demo_cmd,
 ):
     module.register(app)
 

@@ -1,8 +1,21 @@
-"""``innopoints serve``: run the web platform."""
+"""``innopoints serve``: run the web platform.
+
+Python runs one request at a time per process (the GIL), so the server starts several worker processes:
+by default one per CPU core plus one (at least 2), enough to keep every core busy while a worker waits on
+the database. ``--workers 1`` runs a single process (the app object is then built here directly).
+"""
 
 from __future__ import annotations
 
+import os
+
 import typer
+
+MAX_DEFAULT_WORKERS = 8
+
+
+def default_workers() -> int:
+    return max(2, min((os.cpu_count() or 1) + 1, MAX_DEFAULT_WORKERS))
 
 
 def register(app: typer.Typer) -> None:
@@ -10,12 +23,27 @@ def register(app: typer.Typer) -> None:
     def serve(
         host: str = typer.Option(None, help="监听地址 (bind address); default INNOPOINTS_HOST"),
         port: int = typer.Option(None, help="端口 (port); default INNOPOINTS_PORT"),
+        workers: int = typer.Option(
+            None,
+            min=1,
+            envvar="INNOPOINTS_WEB_WORKERS",
+            help="工作进程数 (worker processes); 默认 CPU 核数 + 1，至少 2",
+        ),
     ) -> None:
         """启动 Web 平台 (serve the web platform and JSON API)."""
         import uvicorn
 
         from innopoints.settings import get_settings
-        from innopoints.web.app import create_app
 
         settings = get_settings()
-        uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+        count = workers or default_workers()
+        bind_host, bind_port = host or settings.host, port or settings.port
+        if count == 1:
+            from innopoints.web.app import create_app
+
+            uvicorn.run(create_app(settings), host=bind_host, port=bind_port)
+            return
+        # Each worker process builds its own app (and database pool) from the same environment.
+        uvicorn.run(
+            "innopoints.web.app:create_app", factory=True, workers=count, host=bind_host, port=bind_port
+        )

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from fractions import Fraction
-from typing import Any
 
 import polars as pl
 
@@ -23,7 +22,8 @@ from innopoints.cultivation.schema import Condition, ThresholdRef, fraction
 from innopoints.eligibility.rulebooks import rulebook
 from innopoints.errors import UserError
 from innopoints.registry.panel_fields import SCALE
-from innopoints.rules.compiled import CompiledBand
+from innopoints.rules.columnar import ColumnarRulebook, PolarsBackend
+from innopoints.rules.columnar_facts import Banded, Ratio, fact_vs_fact
 from innopoints.rules.numbers import exact
 
 GROWTH_YEARS = 3  # growth conditions compare the round's year with the base year three years earlier
@@ -86,14 +86,6 @@ class ConditionCompiler:
             raise TypeError(f"condition {cond.id}: parameter {ref.param} is a band table (give band_on)")
         return exact(resolved.value) * self._factor(ref) * scale
 
-    def _bands(self, cond: Condition) -> tuple[str, list[CompiledBand], Fraction]:
-        ref = cond.threshold
-        assert ref is not None and ref.band_on is not None
-        resolved = rulebook(ref.rulebook).resolve(ref.param, self.as_of)
-        if resolved.bands is None:
-            raise TypeError(f"condition {cond.id}: parameter {ref.param} is not a band table")
-        return ref.band_on, list(resolved.bands), self._factor(ref)
-
     # -- conditions -------------------------------------------------------------------------------
     def compile(self, cond: Condition, scale: Fraction = Fraction(1)) -> pl.Expr:
         """The condition as a nullable Boolean; ``scale`` multiplies the threshold (gap limits)."""
@@ -151,27 +143,16 @@ class ConditionCompiler:
         )
 
     def _banded_ratio(self, cond: Condition, num: pl.Expr, den: pl.Expr, scale: Fraction) -> pl.Expr:
-        band_on, bands, factor = self._bands(cond)
-        key = pl.col(cur(band_on))
-        chain: Any = None
-        for band in bands:
-            if band.value is None:
-                raise TypeError(f"band table {cond.threshold} gives points, not values")
-            inside = pl.lit(True)
-            if band.lower is not None:
-                lo = band.lower * SCALE
-                inside = inside & _compare(
-                    key * lo.denominator, ">=" if band.lower_inclusive else ">", _lit(lo.numerator)
-                )
-            if band.upper is not None:
-                hi = band.upper * SCALE
-                inside = inside & _compare(
-                    key * hi.denominator, "<=" if band.upper_inclusive else "<", _lit(hi.numerator)
-                )
-            t = exact(band.value) * factor * scale
-            verdict = _compare(num * t.denominator, cond.op, den * t.numerator)
-            chain = pl.when(inside).then(verdict) if chain is None else chain.when(inside).then(verdict)
-        return chain.otherwise(pl.lit(None, pl.Boolean))
+        """``num ÷ den`` against the value of the band holding ``f_<band_on>`` (e.g. the 高企 R&D ratio by
+        the sales band), compiled by the shared rules compiler (``ColumnarRulebook.band_value``)."""
+        ref = cond.threshold
+        assert ref is not None and ref.band_on is not None
+        key = pl.col(cur(ref.band_on))
+        compiler = ColumnarRulebook(rulebook(ref.rulebook), self.as_of, PolarsBackend(), {})
+        banded = compiler.band_value(ref.param, key, SCALE, key.is_not_null())
+        factor = self._factor(ref) * scale
+        scaled = Banded(tuple((test, value * factor) for test, value in banded.branches), banded.known)
+        return fact_vs_fact(PolarsBackend(), Ratio(num, den, pl.lit(True)), cond.op, scaled)
 
     def _growth(self, cond: Condition, scale: Fraction) -> pl.Expr:
         """Compound growth over GROWTH_YEARS: ``end ≥ base × (1+g)^n`` as ``end·qⁿ op base·(q+p)ⁿ``."""

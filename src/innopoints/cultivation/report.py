@@ -8,13 +8,15 @@ from dataclasses import dataclass
 import polars as pl
 from sqlalchemy.orm import Session
 
+from innopoints.accounts.context import Actor
 from innopoints.adapters.db import cultivation_repo as repo
 from innopoints.cultivation.history import KIND_ZH, state_after
 from innopoints.cultivation.rulebook import CultivationRulebook
-from innopoints.cultivation.service import rounds_up_to
+from innopoints.cultivation.service import rounds_up_to, within_scope
 from innopoints.errors import UserError
 from innopoints.region import Region
 from innopoints.registry.exporting import ExportFormat, export_rows
+from innopoints.registry.scope import check
 
 CHANGE_ORDER = ("enter", "promote", "demote", "exit")
 EXPORT_COLUMNS = (
@@ -51,8 +53,17 @@ def _summary(rows: pl.DataFrame, key: str) -> pl.DataFrame:
 
 
 def pool_diff(
-    session: Session, book: CultivationRulebook, region: Region, from_round: int, to_round: int
+    session: Session,
+    book: CultivationRulebook,
+    region: Region,
+    from_round: int,
+    to_round: int,
+    *,
+    actor: Actor | None = None,
 ) -> PoolDiff:
+    """The changes between two screened rounds; with an ``actor``: capability ``pool.view`` and only the
+    firms in the actor's data scope (the district and cluster summaries count those)."""
+    check(actor, "pool.view")
     to_ids = rounds_up_to(session, to_round)
     from_ids = rounds_up_to(session, from_round)
     if len(from_ids) >= len(to_ids):
@@ -96,6 +107,7 @@ def pool_diff(
         .sort("_o", "district_code", "uscc")
         .drop("_o")
     )
+    rows = within_scope(session, actor, rows)
     return PoolDiff(from_round, to_round, rows, _summary(rows, "district"), _summary(rows, "cluster"))
 
 

@@ -10,7 +10,9 @@ from datetime import UTC, datetime
 import polars as pl
 from sqlalchemy.orm import Session, sessionmaker
 
+from innopoints.accounts.context import Actor
 from innopoints.adapters.db import cultivation_repo as repo
+from innopoints.adapters.db.cultivation_tables import PoolAlert
 from innopoints.adapters.db.engine import unit_of_work
 from innopoints.adapters.db.scoring_tables import ScoringRound
 from innopoints.cultivation.alerts import derive_alerts
@@ -19,6 +21,7 @@ from innopoints.cultivation.inputs import screening_frame
 from innopoints.cultivation.rulebook import CultivationRulebook, load_cultivation
 from innopoints.cultivation.screen import screen
 from innopoints.errors import NotFound, UserError
+from innopoints.registry.scope import check, codes_in_scope, read_firm
 
 
 @dataclass(frozen=True)
@@ -67,10 +70,20 @@ def rounds_up_to(session: Session, round_id: int) -> list[int]:
     return ids[: ids.index(round_id) + 1]
 
 
-def pool_at(session: Session, round_id: int) -> pl.DataFrame:
-    """(uscc, tier) of every pool member as of a screened round, by replaying the event list."""
+def pool_at(session: Session, round_id: int, *, actor: Actor | None = None) -> pl.DataFrame:
+    """(uscc, tier) of every pool member as of a screened round, by replaying the event list; with an
+    ``actor``: capability ``pool.view`` and only the members in the actor's data scope."""
+    check(actor, "pool.view")
     ids = rounds_up_to(session, round_id)
-    return state_after(repo.event_states(session, ids), ids)
+    return within_scope(session, actor, state_after(repo.event_states(session, ids), ids))
+
+
+def within_scope(session: Session, actor: Actor | None, frame: pl.DataFrame) -> pl.DataFrame:
+    """The rows of ``frame`` (with a ``uscc`` column) whose firm is in the actor's data scope."""
+    codes = codes_in_scope(session, actor)
+    if codes is None:
+        return frame
+    return frame.filter(pl.col("uscc").is_in(sorted(codes)))
 
 
 def _check_order(rnd: ScoringRound, screened: list[int]) -> bool:
@@ -176,8 +189,12 @@ class FirmHistory:
     current_tier: str | None
 
 
-def firm_history(session: Session, uscc: str) -> FirmHistory:
-    """A firm's events and its tier after every screened round (replayed)."""
+def firm_history(session: Session, uscc: str, *, actor: Actor | None = None) -> FirmHistory:
+    """A firm's events and its tier after every screened round (replayed). With an ``actor``: capability
+    ``pool.view``, the firm in the actor's scope (403 otherwise), the read audited."""
+    check(actor, "pool.view")
+    if actor is not None:
+        uscc = read_firm(session, actor, uscc, action="view_profile", part="profile")
     if not repo.enterprise_exists(session, uscc):
         raise NotFound(f"企业 {uscc} 不存在 (enterprise not found)")
     rows = repo.events(session, uscc=uscc).to_dicts()
@@ -187,3 +204,16 @@ def firm_history(session: Session, uscc: str) -> FirmHistory:
         by_round[rid] = replay([e for e in rows if e["round_id"] in upto]).get(uscc)
     current = replay(rows).get(uscc)
     return FirmHistory(uscc, rows, by_round, current)
+
+
+def pool_alerts(
+    session: Session, round_id: int | None = None, uscc: str | None = None, *, actor: Actor | None = None
+) -> list[PoolAlert]:
+    """Stored pool alerts (of one round, of one firm); with an ``actor``: capability ``pool.view``, a firm
+    asked for by code must be in scope (403), and only alerts of firms in scope are returned."""
+    check(actor, "pool.view")
+    if uscc is not None and actor is not None:
+        uscc = read_firm(session, actor, uscc, action="view_profile", part="profile")
+    rows = repo.alerts(session, round_id, uscc)
+    codes = codes_in_scope(session, actor)
+    return rows if codes is None else [a for a in rows if a.uscc in codes]

@@ -225,11 +225,13 @@ class TargetGap:
         return out
 
 
-def _target_gap(rung_id: str, raw: Any, as_of: dt.date, verify: bool) -> TargetGap:
+def _target_gap(
+    rung_id: str, raw: Any, as_of: dt.date, verify: bool, verdict: Verdict | None = None
+) -> TargetGap:
     evaluator, name = _RUNG[rung_id]
     spec = EVALUATORS[evaluator]
     book = rulebook(spec.rulebook)
-    verdict = run(evaluator, raw, as_of)
+    verdict = verdict or run(evaluator, raw, as_of)
     inputs = parse_inputs(raw, book.book.inputs)
     ctx = Context(verdict.evaluator, inputs, as_of, book, verdict.details)
     cond = find_condition(verdict, target_condition(rung_id))
@@ -258,6 +260,7 @@ class GapReport:
     stage: dict[str, Any]
     rungs: list[dict[str, Any]]
     target: TargetGap | None
+    verdicts: dict[str, Verdict] = _field(default_factory=dict)  # by evaluator, each evaluated once
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -271,7 +274,7 @@ class GapReport:
 
 def gap_for(inputs_by_evaluator: Mapping[str, Any], as_of: dt.date, *, verify: bool = False) -> GapReport:
     """Current ladder stage, next rung and the gap to it for one firm (inputs keyed by evaluator CLI name)."""
-    rungs, _ = evaluate_rungs(inputs_by_evaluator, as_of)
+    rungs, verdicts = evaluate_rungs(inputs_by_evaluator, as_of)
     current = stage(rungs)
     following = current["next"]
     target: TargetGap | None = None
@@ -279,12 +282,14 @@ def gap_for(inputs_by_evaluator: Mapping[str, Any], as_of: dt.date, *, verify: b
         rung_id = following["id"]
         evaluator, name = _RUNG[rung_id]
         if evaluator in inputs_by_evaluator:
-            target = _target_gap(rung_id, inputs_by_evaluator[evaluator], as_of, verify)
+            target = _target_gap(
+                rung_id, inputs_by_evaluator[evaluator], as_of, verify, verdicts.get(evaluator)
+            )
         else:
             decls = rulebook(EVALUATORS[evaluator].rulebook).book.inputs
             needed = {k: d.name.zh for k, d in decls.items() if d.required}
             target = TargetGap(rung_id, name, evaluator, as_of, None, None, [], needed)
-    return GapReport(as_of, current, [r.as_dict() for r in rungs], target)
+    return GapReport(as_of, current, [r.as_dict() for r in rungs], target, verdicts)
 
 
 def verify_item(item: GapItem, ctx: Context, evaluate: Any) -> bool | None:

@@ -1,4 +1,9 @@
-"""Policy matching services: one firm against the library, one policy against the city."""
+"""Policy matching services: one firm against the library, one policy against the city.
+
+The ``*_for`` functions are what the web layer calls: they take the acting ``Actor`` and check the role
+(``policy.library``, ``policy.view``, ``policy.eligible``) and the data scope (one firm: 403 out of scope, the
+read audited; the city list: only firms in scope, counts included). The plain functions serve the CLI.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +14,16 @@ from typing import Any
 
 import polars as pl
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
+from innopoints.accounts.context import Actor
 from innopoints.errors import UserError
 from innopoints.policy.batch import match_city
 from innopoints.policy.facts import facts_frame
 from innopoints.policy.library import Policy, get_policy, load_library
 from innopoints.policy.single import STATUS_TEXT, PolicyMatch, match_one
 from innopoints.region import Region
+from innopoints.registry.scope import check, codes_in_scope, read_firm
 from innopoints.rules.results import Status
 
 NO_ROUND_WARNING = "数据库中无积分评价批次：涉及阶段、梯度、积分的条件显示为待核实 (no scoring round)"
@@ -96,12 +104,16 @@ def eligible_firms(
     round_id: int | None = None,
     *,
     include_unknown: bool = False,
+    within: frozenset[str] | None = None,
 ) -> PolicyList:
-    """Vectorised selection over the whole city, then the single evaluator's reasons for the chosen firms."""
+    """Vectorised selection over the whole city (or the firms ``within``), then the single evaluator's
+    reasons for the chosen firms."""
     policy = get_policy(policy_id)
     rid = resolve_round(conn, round_id)
     started = time.perf_counter()
     frame = facts_frame(conn, as_of, rid)
+    if within is not None:
+        frame = frame.filter(pl.col("uscc").is_in(sorted(within)))
     statuses = match_city((policy,), frame, as_of)
     seconds = time.perf_counter() - started
     counts = {s.value: int((statuses[policy.id] == s.value).sum()) for s in Status}
@@ -130,3 +142,47 @@ def city_statuses(conn: sa.Connection, as_of: dt.date, round_id: int | None = No
     """Every firm × every policy (for benchmarks and overviews)."""
     frame = facts_frame(conn, as_of, resolve_round(conn, round_id))
     return match_city(load_library(), frame, as_of)
+
+
+def library_for(actor: Actor, region: str = "shenyang") -> tuple[Policy, ...]:
+    """The policy library (public policy texts: every signed-in role)."""
+    check(actor, "policy.library")
+    return load_library(region)
+
+
+def match_firm_for(
+    session: Session,
+    actor: Actor,
+    uscc: str,
+    as_of: dt.date,
+    round_id: int | None = None,
+    region: str = "shenyang",
+) -> FirmMatches:
+    """One firm against the library, for a firm in the actor's scope (404 unknown, 403 otherwise; audited)."""
+    check(actor, "policy.view")
+    code = read_firm(session, actor, uscc, action="view_profile", part="profile")
+    return match_firm(session.connection(), code, as_of, round_id, region)
+
+
+def eligible_firms_for(
+    session: Session,
+    actor: Actor,
+    region: Region,
+    policy_id: str,
+    as_of: dt.date,
+    round_id: int | None = None,
+    *,
+    include_unknown: bool = False,
+) -> PolicyList:
+    """The city list of one policy, limited to the firms in the actor's scope (an officer: their district)."""
+    check(actor, "policy.eligible")
+    within = codes_in_scope(session, actor)
+    return eligible_firms(
+        session.connection(),
+        region,
+        policy_id,
+        as_of,
+        round_id,
+        include_unknown=include_unknown,
+        within=within,
+    )

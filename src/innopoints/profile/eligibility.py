@@ -61,9 +61,14 @@ def verdict_view(name: str, verdict: Verdict, sources: dict[str, str]) -> dict[s
 
 def eligibility_section(inputs: PanelInputs, *, verify: bool = False) -> dict[str, Any]:
     """Ladder stage, next rung, the gap report to it, and the two verdicts."""
-    report = gap_for(inputs.inputs, inputs.as_of, verify=verify).as_dict()
-    verdicts = {
-        name: verdict_view(name, run(name, inputs.inputs[name], inputs.as_of), inputs.sources.get(name, {}))
+    found = gap_for(inputs.inputs, inputs.as_of, verify=verify)
+    report = found.as_dict()
+    verdicts = {  # the ladder already evaluated these evaluators on the same inputs: reuse its verdicts
+        name: verdict_view(
+            name,
+            found.verdicts.get(name) or run(name, inputs.inputs[name], inputs.as_of),
+            inputs.sources.get(name, {}),
+        )
         for name in VERDICTS
         if name in inputs.inputs
     }

@@ -7,6 +7,7 @@ above", in percent with one decimal (``高于同组 92% 的企业``); a group of
 
 from __future__ import annotations
 
+import bisect
 import statistics
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -71,6 +72,43 @@ def radar(
                 "percentile": share_below(score, others),
                 "peer_median": (median / 100).quantize(CENT, rounding=ROUND_HALF_UP),
                 "peer_count": len(values),
+            }
+        )
+    return axes
+
+
+def radar_sorted(
+    rb: PointsRulebook,
+    stage: str,
+    own: dict[str, int],
+    sorted_scores: dict[str, list[int]],
+    medians: dict[str, Decimal],
+    size: int,
+    member: bool,
+) -> list[dict[str, Any]]:
+    """``radar`` from the peer group's per-group scores already sorted (cached per round): the same axes,
+    each percentile found by bisection. ``member``: the firm's own score vector is among the ``size``."""
+    others = size - (1 if member else 0)
+    axes = []
+    for group in rb.indicators.groups:
+        score = own.get(group.id, 0)
+        below = bisect.bisect_left(sorted_scores.get(group.id, []), score)
+        percentile = (
+            Decimal(100)
+            if others <= 0
+            else (Decimal(100 * below) / others).quantize(TENTH, rounding=ROUND_HALF_UP)
+        )
+        axes.append(
+            {
+                "group": group.id,
+                "name": group.name_zh,
+                "score": centi(score),
+                "max_score": rb.weights.stages[stage].groups[group.id].total,
+                "percentile": percentile,
+                "peer_median": (medians.get(group.id, Decimal(0)) / 100).quantize(
+                    CENT, rounding=ROUND_HALF_UP
+                ),
+                "peer_count": size,
             }
         )
     return axes

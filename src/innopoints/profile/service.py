@@ -2,7 +2,9 @@
 
 ``build_profile`` reads through ``adapters/db/profile_repo`` and assembles the sections with the pure
 functions of ``profile.points``, ``profile.trend`` and ``profile.eligibility``. Routes call only the
-functions of this module, so an access-scope check (role, district, own enterprise) belongs here.
+functions of this module and pass the acting ``Actor``: each function checks the role (capability
+``profile.view``, ``profile.what_if`` or ``round.view``) and the data scope (one firm: 404 unknown, 403 out of
+scope, the read audited; lists: only firms in scope). ``actor=None`` is a trusted internal caller (CLI).
 
 Money: structured fields carry exact 元 strings with two decimals; texts show 万元.
 """
@@ -10,21 +12,28 @@ Money: structured fields carry exact 元 strings with two decimals; texts show �
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from innopoints.accounts.access import allowed, can_read_enterprise
+from innopoints.accounts.context import Actor
 from innopoints.adapters.analytics import columns as c
 from innopoints.adapters.analytics.inputs import firm_inputs
 from innopoints.adapters.db import profile_repo as repo
 from innopoints.adapters.db.profile_repo import FirmRecord
 from innopoints.adapters.db.scoring_tables import ScoringResult, ScoringRound
+from innopoints.adapters.db.tables import Enterprise
 from innopoints.errors import NotFound, UserError
-from innopoints.profile import eligibility, points, trend
+from innopoints.profile import eligibility, points, round_cache, trend
 from innopoints.profile.firm_input import active_in, firm_input
+from innopoints.registry.scope import audit_listed, check, read_firm, uscc_in_scope
 from innopoints.scoring.explain import Explanation, explain
 from innopoints.scoring.firm import FirmInput, stage_of
 from innopoints.scoring.reference import Reference
@@ -42,6 +51,22 @@ class NoRound(UserError):
 
 class StaleRound(UserError):
     """The round was scored with another version of the points rulebook (the API answers 409)."""
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _read_only(fn: Callable[Concatenate[Session, P], R]) -> Callable[Concatenate[Session, P], R]:
+    """Run a read path without autoflush: an audit event added by the access check stays pending until the
+    request commits, so on SQLite the write lock is taken at commit, not for the whole page assembly."""
+
+    @functools.wraps(fn)
+    def wrapper(session: Session, *args: P.args, **kwargs: P.kwargs) -> R:
+        with session.no_autoflush:
+            return fn(session, *args, **kwargs)
+
+    return wrapper
 
 
 def _firm(session: Session, uscc: str) -> FirmRecord:
@@ -62,10 +87,10 @@ def _round_and_result(
         if result is None:
             raise NotFound(f"评价批次 {round_id} 中没有企业 {uscc.upper()} (firm not scored in this round)")
         return rnd, result
-    if not repo.has_rounds(session):
-        raise NoRound(NO_ROUND_MESSAGE)
     result = repo.latest_result(session, uscc)
     if result is None:
+        if not repo.has_rounds(session):
+            raise NoRound(NO_ROUND_MESSAGE)
         raise NotFound(f"企业 {uscc.upper()} 未参加任何积分评价批次 (firm not scored in any round)")
     rnd = repo.get_round(session, result.round_id)
     assert rnd is not None
@@ -103,7 +128,7 @@ def _estimator(
 ) -> tuple[dict[int, Explanation], Reference]:
     """Explanations of earlier years (firm active that year) against the round's frozen reference, and
     that reference restricted to the groups needed (those years' groups and the firm's own group)."""
-    names = repo.peer_group_names(session, rnd.id)
+    names = round_cache.group_names(session, rnd)
     probe = Reference(rnd.quantile_points, json.loads(rnd.levels_json), {g: {} for g in names})
     inputs = {
         y: firm_input(firm.uscc, firm.cluster_id, firm.data, y, rb)
@@ -113,7 +138,7 @@ def _estimator(
     groups = {
         y: probe.resolve(stage_of(rb.stages.stages, fi, y).id, fi.cluster_id) for y, fi in inputs.items()
     }
-    reference = repo.reference_for(session, rnd, {own_group, *groups.values()})
+    reference = round_cache.reference(session, rnd, {own_group, *groups.values()})
     return {y: explain(rb, reference, fi, y) for y, fi in inputs.items()}, reference
 
 
@@ -142,6 +167,7 @@ def _round_info(rnd: ScoringRound) -> dict[str, Any]:
     }
 
 
+@_read_only
 def build_profile(
     session: Session,
     rb: PointsRulebook,
@@ -150,8 +176,12 @@ def build_profile(
     round_id: int | None = None,
     as_of: dt.date | None = None,
     verify: bool = False,
+    actor: Actor | None = None,
 ) -> dict[str, Any]:
     """The 画像 of one firm in one round (default: the latest round that scored it)."""
+    check(actor, "profile.view")
+    if actor is not None:
+        read_firm(session, actor, uscc, action="view_profile", part="profile")
     firm = _firm(session, uscc)
     rnd, result = _round_and_result(session, firm.uscc, round_id)
     _check_rulebook(rnd, rb)
@@ -167,9 +197,8 @@ def build_profile(
             f"批次 {rnd.id} 中企业 {firm.uscc} 的同类组（{result.peer_group}）与重算结果（{exp.peer_group}）"
             "不一致 (stored peer group differs from the recomputed one)"
         )
-    peers = repo.peer_scores(session, rnd, result.peer_group)
     own_scores: dict[str, int] = json.loads(result.group_scores_json)
-    own_index = next((i for i, s in enumerate(peers.group_scores) if s == own_scores), None)
+    peers = round_cache.peer_columns(session, rnd, result.peer_group, [g.id for g in rb.indicators.groups])
     group_names = {g.id: g.name_zh for g in rb.indicators.groups}
     items = points.contributions(exp, group_names)
     list_names = {x.id: x.name_zh for x in rb.peer_groups.lists}
@@ -194,7 +223,15 @@ def build_profile(
             "input_source": input_source,
             **points.ranks(result, rnd.firms, list_names),
         },
-        "radar": points.radar(rb, result.stage, own_scores, peers.group_scores, own_index),
+        "radar": points.radar_sorted(
+            rb,
+            result.stage,
+            own_scores,
+            peers.sorted_scores,
+            peers.medians,
+            peers.size,
+            peers.contains(own_scores),
+        ),
         "indicators": items,
         **points.strengths_weaknesses(items),
         "trend": {
@@ -226,8 +263,12 @@ def gap(
     as_of: dt.date | None = None,
     filing_year: int | None = None,
     verify: bool = True,
+    actor: Actor | None = None,
 ) -> dict[str, Any]:
     """The gap from the firm's records to ``target`` (or the next rung), every change re-evaluated."""
+    check(actor, "profile.view")
+    if actor is not None:
+        read_firm(session, actor, uscc, action="view_profile", part="profile")
     inputs = _inputs(session, uscc, as_of, filing_year)
     return {"uscc": uscc.upper(), **eligibility.gap_section(inputs, target, verify=verify)}
 
@@ -240,12 +281,17 @@ def what_if(
     *,
     as_of: dt.date | None = None,
     filing_year: int | None = None,
+    actor: Actor | None = None,
 ) -> dict[str, Any]:
+    check(actor, "profile.what_if")
+    if actor is not None:
+        read_firm(session, actor, uscc, action="view_profile", part="profile")
     inputs = _inputs(session, uscc, as_of, filing_year)
     return {"uscc": uscc.upper(), **eligibility.what_if_section(inputs, evaluator, overrides)}
 
 
-def list_rounds(session: Session) -> list[dict[str, Any]]:
+def list_rounds(session: Session, *, actor: Actor | None = None) -> list[dict[str, Any]]:
+    check(actor, "round.view")
     return [_round_info(r) for r in repo.rounds(session)]
 
 
@@ -257,8 +303,11 @@ def top_list(
     *,
     peer_group: str | None = None,
     limit: int = 1000,
+    actor: Actor | None = None,
 ) -> dict[str, Any]:
-    """Firms on the list of ``share`` (0.05 / 0.10 / 0.20) in a round, by peer group and peer rank."""
+    """Firms on the list of ``share`` (0.05 / 0.10 / 0.20) in a round, by peer group and peer rank; for an
+    officer only the firms of their district or park (``total`` counts those), each shown firm audited."""
+    check(actor, "round.view")
     rnd = repo.get_round(session, round_id)
     if rnd is None:
         if not repo.has_rounds(session):
@@ -268,8 +317,10 @@ def top_list(
     if spec is None:
         shares = "、".join(str(x.share) for x in rb.peer_groups.lists)
         raise UserError(f"参数 share：榜单比例只能是 {shares}，收到“{share}” (unknown list share)")
-    total, rows = repo.top_results(session, round_id, spec.id, peer_group, limit)
+    scope = uscc_in_scope(actor, ScoringResult.uscc)
+    total, rows = repo.top_results(session, round_id, spec.id, peer_group, limit, scope=scope)
     names = repo.names_of(session, [r.uscc for r in rows])
+    audit_listed(session, actor, "view_points", names, detail=f"批次 {round_id} {spec.name_zh}")
     return {
         "round": _round_info(rnd),
         "list": {"id": spec.id, "name": spec.name_zh, "share": spec.share},
@@ -291,9 +342,16 @@ def top_list(
     }
 
 
-def page_summary(session: Session, rb: PointsRulebook, uscc: str) -> dict[str, Any] | None:
+@_read_only
+def page_summary(
+    session: Session, rb: PointsRulebook, uscc: str, *, actor: Actor | None = None
+) -> dict[str, Any] | None:
     """The profile for the HTML detail page, or None when it cannot be built (no round yet, firm not
-    scored, round of another rulebook version): the page then shows the directory data only. ``gap_items`` flattens the gap to the next rung for display."""
+    scored, round of another rulebook version) or the actor may not see it (a bank whose consent does not
+    name ``profile``): the page then shows the directory data only. The page's read is audited by the
+    directory; this section adds no second event. ``gap_items`` flattens the gap to the next rung for display."""
+    if actor is not None and not _may_see_profile(session, actor, uscc):
+        return None
     try:
         profile = build_profile(session, rb, uscc)
     except UserError as exc:  # no round, not scored, or a round of another rulebook version
@@ -313,3 +371,12 @@ def _leaves(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
             for option in item["options"]:
                 out.extend(_leaves(option["items"]))
     return out
+
+
+def _may_see_profile(session: Session, actor: Actor, uscc: str) -> bool:
+    firm = session.scalar(sa.select(Enterprise).where(Enterprise.uscc == uscc.strip().upper()))
+    return (
+        firm is not None
+        and allowed(actor.principal, "profile.view")
+        and can_read_enterprise(session, actor.principal, firm, part="profile")
+    )

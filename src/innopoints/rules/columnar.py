@@ -28,7 +28,7 @@ from typing import Any, Protocol
 import polars as pl
 
 from innopoints.errors import UserError
-from innopoints.rules.columnar_facts import Fact, compare, fact_condition, fact_vs_fact
+from innopoints.rules.columnar_facts import Banded, Fact, compare, fact_condition, fact_vs_fact
 from innopoints.rules.compiled import CompiledBand, CompiledRulebook, ResolvedParameter
 from innopoints.rules.numbers import exact
 
@@ -44,12 +44,15 @@ class Backend(Protocol):
     def lit(self, value: int | bool | str) -> Expr: ...
     def null_int(self) -> Expr: ...
     def null_bool(self) -> Expr: ...
+    def null_str(self) -> Expr: ...
     def is_null(self, expr: Expr) -> Expr: ...
     def fill_null(self, expr: Expr, value: int | bool) -> Expr: ...
     def cases(self, branches: Sequence[tuple[Expr, Expr]], otherwise: Expr) -> Expr: ...
     def is_in(self, expr: Expr, members: Sequence[str]) -> Expr: ...
     def date_lit(self, day: dt.date) -> Expr: ...
     def add_years(self, expr: Expr, years: int) -> Expr: ...
+    def days_between(self, start: Expr, end: Expr) -> Expr: ...
+    def wide(self, expr: Expr) -> Expr: ...
 
 
 class PolarsBackend:
@@ -66,6 +69,9 @@ class PolarsBackend:
 
     def null_bool(self) -> Expr:
         return pl.lit(None, dtype=pl.Boolean)
+
+    def null_str(self) -> Expr:
+        return pl.lit(None, dtype=pl.Utf8)
 
     def is_null(self, expr: Expr) -> Expr:
         return expr.is_null()
@@ -89,6 +95,14 @@ class PolarsBackend:
     def add_years(self, expr: Expr, years: int) -> Expr:
         """The same day ``years`` later; 29 February → 28 February (as ``common.add_years``)."""
         return expr.dt.offset_by(f"{years}y")
+
+    def days_between(self, start: Expr, end: Expr) -> Expr:
+        """Whole days from ``start`` to ``end`` (``(end − start).days``)."""
+        return (end - start).dt.total_days().cast(pl.Int64)
+
+    def wide(self, expr: Expr) -> Expr:
+        """An exact integer type wide enough for products of two money amounts (128-bit)."""
+        return expr.cast(pl.Int128)
 
 
 @dataclass(frozen=True)
@@ -141,7 +155,9 @@ class ColumnarRulebook:
             return self._inputs[name]
         if decl.default is not None:
             return self.b.lit(decl.default)
-        return self.b.null_bool() if decl.kind == "bool" else self.b.null_int()
+        if decl.kind == "bool":
+            return self.b.null_bool()
+        return self.b.null_str() if decl.kind == "choice" else self.b.null_int()
 
     def series(self, name: str) -> list[Expr]:
         """A series input as one expression per year, oldest first (all null when not given)."""
@@ -176,7 +192,8 @@ class ColumnarRulebook:
             out = out & term
         return out
 
-    def _band_points(self, pid: str, num: Expr, den: Expr | int) -> Points:
+    def band_points(self, pid: str, num: Expr, den: Expr | int) -> Points:
+        """Points of the band of ``pid`` holding ``num ÷ den`` (``den`` positive); null outside every band."""
         bands = self.param(pid).bands
         if bands is None:
             raise TypeError(f"parameter {pid} is not a band table")
@@ -188,6 +205,27 @@ class ColumnarRulebook:
             test = self._band_test(band, num, den)
             lows.append((test, self.b.lit(band.points[0])))
             highs.append((test, self.b.lit(band.points[1])))
+        return Points(self.b.cases(lows, self.b.null_int()), self.b.cases(highs, self.b.null_int()))
+
+    def band_index(self, pid: str, num: Expr, den: Expr | int) -> Expr:
+        """Index of the band of ``pid`` holding ``num ÷ den`` (``den`` positive); null outside every band.
+        A plan can write it to a column and read the points with :meth:`band_index_points`, testing the
+        band edges once (worth it for wide-integer tests)."""
+        bands = self.param(pid).bands
+        if bands is None:
+            raise TypeError(f"parameter {pid} is not a band table")
+        branches = [(self._band_test(band, num, den), self.b.lit(i)) for i, band in enumerate(bands)]
+        return self.b.cases(branches, self.b.null_int())
+
+    def band_index_points(self, pid: str, index: Expr) -> Points:
+        """The points of band number ``index`` of ``pid`` (null index: null points)."""
+        bands = self.param(pid).bands or ()
+        lows, highs = [], []
+        for i, band in enumerate(bands):
+            if band.points is None:
+                raise TypeError(f"band table {pid} gives values, not points")
+            lows.append((index == self.b.lit(i), self.b.lit(band.points[0])))
+            highs.append((index == self.b.lit(i), self.b.lit(band.points[1])))
         return Points(self.b.cases(lows, self.b.null_int()), self.b.cases(highs, self.b.null_int()))
 
     def _unknown_or(self, known: Expr, points: Points, maximum: int) -> Points:
@@ -209,7 +247,7 @@ class ColumnarRulebook:
         self, n: Expr, d: Expr, known: Expr, pid: str, maximum: int, *, undefined: int = 0
     ) -> Points:
         """As :meth:`ratio_points` for a derived ratio ``n ÷ d`` whose inputs are known when ``known``."""
-        inner = self._band_points(pid, n, d)
+        inner = self.band_points(pid, n, d)
         zero, bad = d == 0, d < 0
         fixed = [(zero, self.b.lit(undefined)), (bad, self.b.null_int())]
         banded = Points(self.b.cases(fixed, inner.lo), self.b.cases(fixed, inner.hi))
@@ -218,8 +256,27 @@ class ColumnarRulebook:
     def count_points(self, name: str, pid: str, maximum: int) -> Points:
         """Band points of one input: ``[0, maximum]`` when it is missing."""
         x = self.input(name)
-        inner = self._band_points(pid, x, self.unit_of(name))
+        inner = self.band_points(pid, x, self.unit_of(name))
         return self._unknown_or(~self.b.is_null(x), inner, maximum)
+
+    def band_value(self, pid: str, num: Expr, den: Expr | int, known: Expr) -> Banded:
+        """The value of the band of ``pid`` holding ``num ÷ den`` (``den`` positive) as a threshold fact,
+        e.g. the 高企 R&D ratio required by the latest year's sales band; unknown unless ``known``."""
+        bands = self.param(pid).bands
+        if bands is None:
+            raise TypeError(f"parameter {pid} is not a band table")
+        branches = []
+        for band in bands:
+            if band.value is None:
+                raise TypeError(f"band table {pid} gives points, not values")
+            branches.append((self._band_test(band, num, den), Fraction(band.value)))
+        return Banded(tuple(branches), known)
+
+    def given(self, name: str) -> Expr | Sequence[Expr] | None:
+        """The expression(s) given for a declared input (a list for a multi-year input), None if absent."""
+        if name not in self.book.book.inputs:
+            raise KeyError(name)
+        return self._inputs.get(name)
 
     def band_maximum(self, pid: str) -> int:
         """The highest points any band of ``pid`` gives (the maximum of an item scored by that table)."""
@@ -260,13 +317,30 @@ class ColumnarRulebook:
         return Points(lo, hi)
 
     # -- conditions -----------------------------------------------------------------------------
-    def condition(self, cid: str, derived: Mapping[str, Points | Fact]) -> Expr:
+    def leaves(self, cid: str) -> list[str]:
+        """The plain (non-composite) conditions under ``cid``, in declaration order."""
+        decl = self.book.condition(cid)
+        children = decl.all_of or decl.any_of
+        if children is None:
+            return [cid]
+        return [leaf for child in children for leaf in self.leaves(child)]
+
+    def condition(
+        self, cid: str, derived: Mapping[str, Points | Fact], decided: Mapping[str, Expr] | None = None
+    ) -> Expr:
         """The condition as a nullable boolean (null = unknown); ``derived`` holds the values that
         conditions on derived facts compare: points ranges (e.g. ``score``) or the facts of
-        :mod:`innopoints.rules.columnar_facts` (ratios, quantities, ages, constants)."""
+        :mod:`innopoints.rules.columnar_facts` (ratios, quantities, ages, constants). ``decided`` holds
+        conditions already computed (e.g. written to columns in an earlier phase), used as they are."""
+        if decided is not None and cid in decided:
+            return decided[cid]
         decl = self.book.condition(cid)
         if decl.all_of is not None or decl.any_of is not None:
-            parts = [self.condition(child, derived) for child in (decl.all_of or decl.any_of or [])]
+            children = decl.all_of or decl.any_of or []
+            parts = [
+                self.condition(child, derived) if decided is None else self.condition(child, derived, decided)
+                for child in children
+            ]
             out = parts[0]
             for part in parts[1:]:
                 out = (out & part) if decl.all_of is not None else (out | part)

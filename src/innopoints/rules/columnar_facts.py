@@ -49,7 +49,17 @@ class Anniversary:
     registration: Any
 
 
-Fact = Quantity | Ratio | Anniversary | Fraction
+@dataclass(frozen=True)
+class Banded:
+    """A threshold chosen per row: ``branches`` are (condition, value) tried in order (a band table's
+    bands); unknown when ``known`` is false, and when no branch holds (a value outside every band,
+    which the single evaluator refuses)."""
+
+    branches: tuple[tuple[Any, Fraction], ...]
+    known: Any
+
+
+Fact = Quantity | Ratio | Anniversary | Fraction | Banded
 
 _FLIP = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "==": "==", "!=": "!="}
 
@@ -92,15 +102,24 @@ def fact_condition(b: Backend, fact: Fact, op: str, threshold: Fraction, as_of: 
         t = threshold * fact.unit
         decided = b.cases([(fact.den == 0, b.lit(False))], _ratio_vs(b, fact.num, fact.den, op, t))
         return b.cases([(~fact.known, b.null_bool())], decided)
+    if isinstance(fact, Banded):
+        raise UserError("分档阈值只能作阈值字段 (a banded threshold is only a threshold_field)")
     return _age(b, fact, op, threshold, as_of)
 
 
 def fact_vs_fact(b: Backend, left: Fact, op: str, right: Fact) -> Expr:
-    """``field op threshold_field`` where the threshold is a derived constant (``Fraction``)."""
+    """``field op threshold_field`` where the threshold is a derived constant (``Fraction``) or a
+    :class:`Banded` threshold (each branch compared exactly; unknown when either side is)."""
+    if isinstance(left, Anniversary | Banded):
+        raise UserError("成立年限不能与计算值比较 (age compared with a derived value is not compiled)")
+    if isinstance(right, Banded):
+        branches = [(~right.known, b.null_bool())]
+        branches += [
+            (test, fact_condition(b, left, op, value, dt.date.min)) for test, value in right.branches
+        ]
+        return b.cases(branches, b.null_bool())
     if not isinstance(right, Fraction):
         raise UserError("列式编译仅支持以常数作为阈值字段 (threshold_field must be a derived constant)")
-    if isinstance(left, Anniversary):
-        raise UserError("成立年限不能与计算值比较 (age compared with a derived value is not compiled)")
     return fact_condition(b, left, op, right, dt.date.min)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from pyspark.sql import Column
 from pyspark.sql import functions as F
-from pyspark.sql.types import BooleanType, DateType, LongType
+from pyspark.sql.types import BooleanType, DateType, DecimalType, LongType, StringType
 
 from innopoints.rules.columnar import Expr
 
@@ -27,6 +27,9 @@ class SparkBackend:
 
     def null_bool(self) -> Expr:
         return F.lit(None).cast(BooleanType())
+
+    def null_str(self) -> Expr:
+        return F.lit(None).cast(StringType())
 
     def is_null(self, expr: Expr) -> Expr:
         column: Column = expr
@@ -52,3 +55,12 @@ class SparkBackend:
     def add_years(self, expr: Expr, years: int) -> Expr:
         """The same day ``years`` later; 29 February → 28 February (``add_months`` clamps the day)."""
         return F.add_months(expr, 12 * years)
+
+    def days_between(self, start: Expr, end: Expr) -> Expr:
+        """Whole days from ``start`` to ``end`` (``(end − start).days``)."""
+        return F.datediff(end, start).cast(LongType())
+
+    def wide(self, expr: Expr) -> Expr:
+        """An exact integer type wide enough for products of two money amounts (38 digits)."""
+        column: Column = expr
+        return column.cast(DecimalType(38, 0))

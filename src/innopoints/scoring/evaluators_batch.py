@@ -1,4 +1,5 @@
-"""The batch twins of the Liaoning ladder evaluators (雏鹰, 瞪羚, 种子/潜在/独角兽, 科技领军).
+"""The batch twins of the ladder evaluators (雏鹰, 瞪羚, 种子/潜在/独角兽, 科技领军 here; 创新型中小企业 and
+高新技术企业 in their own modules).
 
 Each function mirrors one single-firm evaluator in :mod:`innopoints.eligibility` step by step — the
 same derived facts (age, ratios, series sums, the latest year, growth multiples) built as columnar
@@ -16,6 +17,7 @@ from typing import Any
 from innopoints.rules.columnar import ColumnarRulebook, Expr
 from innopoints.rules.columnar_facts import Anniversary, Fact, Quantity, Ratio
 from innopoints.rules.numbers import exact
+from innopoints.scoring.high_tech_batch import high_tech_columns
 from innopoints.scoring.innovative_sme_batch import innovative_sme_columns
 
 UNICORN_TIERS = ("unicorn", "potential_unicorn", "seed_unicorn")  # highest first, as eligibility.unicorn
@@ -117,13 +119,14 @@ def _one(fn: Callable[[ColumnarRulebook], dict[str, Expr]]) -> Callable[[Columna
 
 
 # Each evaluator gives its columns in phases: a later phase may read an earlier phase's columns
-# (``innovative-sme`` writes its item ranges first). Columns starting with "_" are intermediate.
+# (``innovative-sme`` and ``high-tech`` write their score ranges first). Columns starting with "_" are intermediate.
 BATCH: dict[str, Callable[[ColumnarRulebook], Phases]] = {
     "eaglet": _one(eaglet_columns),
     "gazelle": _one(gazelle_columns),
     "unicorn": _one(unicorn_columns),
     "tech-leader": _one(tech_leader_columns),
     "innovative-sme": innovative_sme_columns,
+    "high-tech": high_tech_columns,
 }
 
 

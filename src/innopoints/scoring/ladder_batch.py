@@ -8,15 +8,23 @@ by the batch twins in :mod:`innopoints.scoring.evaluators_batch` at the round's 
 
 ``evaluated_ladder_stage`` is the highest rung of :data:`innopoints.eligibility.ladder.RUNGS` whose
 conditions are met (``ladder.stage``), next to ``ladder_stage`` (qualifications held). The 科技型中小企业
-rung takes the round's compiled tech-SME verdict; the 高新技术企业 rung is not compiled in batch (its
-expert-scored items make it "depends" for most firms) and counts as not reached.
+rung takes the round's compiled tech-SME verdict; the 高新技术企业 rung takes the compiled 高企 verdict
+(reached on *yes* only, as ``ladder._reached``; from panel data alone the expert-scored items keep the
+score range open, so most firms are *unknown* or *no* rather than *yes*). The result column names are
+declared in :mod:`innopoints.scoring.result_columns`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from innopoints.adapters.analytics.evaluator_frame import WINDOW, valid_col, window_col
+from innopoints.adapters.analytics.evaluator_frame import (
+    HIGH_TECH_FIELD,
+    INCIDENT,
+    WINDOW,
+    valid_col,
+    window_col,
+)
 from innopoints.eligibility.ladder import RUNGS
 from innopoints.eligibility.panel_inputs import CLASS1, CLASS2
 from innopoints.eligibility.registry import EVALUATORS
@@ -80,6 +88,21 @@ def panel_inputs(name: str, b: Backend) -> dict[str, Any]:
             "largest_venture_investment": b.col("x_venture_max"),
             "registration_date": reg,
         }
+    if name == "high-tech":
+        latest = ("high_tech_income", "total_income", "employees", "sci_tech_staff")
+        assets, debts = _years(b, "total_assets", 3), _years(b, "total_liabilities", 3)
+        standards = _latest(b, "standards_led")
+        return {
+            **{f: _years(b, f, 3) for f in ("sales_revenue", "rd_expense", "rd_expense_domestic")},
+            "net_assets": [a - d for a, d in zip(assets, debts, strict=True)],
+            **{f: _latest(b, f) for f in latest},
+            **ip,
+            "conversions": _years(b, "conversions", 3),
+            "standards": b.cases([(standards > 0, standards)], b.null_int()),
+            "registration_date": reg,
+            "high_tech_field": b.col(HIGH_TECH_FIELD),
+            "serious_incident": b.col(INCIDENT),
+        }
     if name == "unicorn":
         return {
             "valuation": b.col("x_valuation"),
@@ -106,6 +129,7 @@ def evaluator_phases(year: int, b: Backend) -> list[dict[str, Expr]]:
 
 RUNG_COLUMNS = {
     "tech_sme": "tech_sme_qualified",
+    "high_tech_enterprise": "high_tech_met",
     "eaglet": "eaglet_met",
     "gazelle": "gazelle_met",
     "seed_unicorn": "tier_seed_unicorn_met",
@@ -127,17 +151,6 @@ def evaluated_stage_expr(b: Backend) -> Expr:
 
 
 EVALUATOR_INPUT_MARK = "x_registration_date"
-EVALUATOR_RESULT_COLUMNS = (
-    "eaglet_met",
-    "gazelle_met",
-    "unicorn_tier",
-    "unicorn_met",
-    "tech_leader_met",
-    "innovative_sme_qualified",
-    "innovative_sme_score_lo",
-    "innovative_sme_score_hi",
-    "evaluated_ladder_stage",
-)
 
 
 def has_evaluator_inputs(columns: list[str]) -> bool:

@@ -41,28 +41,24 @@ def quantile_points(sorted_values: FloatArray, k_points: int) -> FloatArray:
 
 
 def percentile_micro(q: FloatArray, x: FloatArray, log: bool) -> IntArray:
-    """Vectorised percentile (in millionths) of each x within one reference; NaN (missing) scores 0."""
+    """Vectorised percentile (in millionths) of each x within one reference; NaN (missing) scores 0.
+
+    Every branch is computed for every element and the right one picked per element (no boolean-mask
+    gathers); each element's arithmetic is exactly that of :func:`percentile_scalar`."""
     k_points = len(q)
     low = np.searchsorted(q, x, side="left")  # NaN sorts after every quantile
-    micro = np.zeros(len(x), dtype=np.int64)
-    micro[(low == k_points) & ~np.isnan(x)] = MICRO
-    idx = np.flatnonzero((low > 0) & (low < k_points))
-    pos = low[idx]
-    xv = x[idx]
-    tie = q[pos] == xv
-    p = np.empty(len(idx), dtype=np.float64)
-    p[tie] = pos[tie] / float(k_points - 1)
-    rest = ~tie
-    pr = pos[rest]
+    pos = np.clip(low, 1, k_points - 1)  # L, kept a valid index where 0 < L < K (elsewhere unused)
     scale = np.log1p(q) if log else q
-    lo = scale[pr - 1]
-    den = scale[pr] - lo
-    xs = np.log1p(xv[rest]) if log else xv[rest]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    lo = scale[pos - 1]
+    den = scale[pos] - lo
+    with np.errstate(divide="ignore", invalid="ignore"):  # NaN, and values outside [q_0, q_K−1], unused
+        xs = np.log1p(x) if log else x
         frac = np.where(den > 0, (xs - lo) / den, 0.0)
-    p[rest] = (pr - 1 + frac) / float(k_points - 1)
-    micro[idx] = np.floor(p * float(MICRO) + 0.5).astype(np.int64)
-    return micro
+        p = np.where(q[pos] == x, pos / float(k_points - 1), (pos - 1 + frac) / float(k_points - 1))
+        inner = np.floor(p * float(MICRO) + 0.5).astype(np.int64)
+    top = np.where((low == k_points) & ~np.isnan(x), MICRO, 0)
+    out: IntArray = np.where((low > 0) & (low < k_points), inner, top).astype(np.int64)
+    return out
 
 
 def percentile_scalar(q: list[float], x: float | None, log: bool) -> tuple[float, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -11,39 +12,18 @@ import polars as pl
 from sqlalchemy.orm import Session, sessionmaker
 
 from innopoints.adapters.analytics import columns as c
-from innopoints.adapters.analytics.evaluator_frame import panel_reads, with_evaluator_inputs
+from innopoints.adapters.analytics.evaluator_frame import panel_reads, round_inputs, with_evaluator_inputs
 from innopoints.adapters.analytics.inputs import build_firm_frame, firm_inputs
 from innopoints.adapters.analytics.parquet_source import fingerprint, read_panel
 from innopoints.adapters.db import scoring_repo as repo
 from innopoints.adapters.db.engine import unit_of_work
 from innopoints.errors import UserError
 from innopoints.scoring.explain import Explanation, explain
-from innopoints.scoring.ladder_batch import EVALUATOR_RESULT_COLUMNS
 from innopoints.scoring.reference import Reference
+from innopoints.scoring.result_columns import EVALUATOR_COLUMNS, LIST_COLUMNS, OUTPUT_COLUMNS
 from innopoints.scoring.rulebook import PointsRulebook
 
 Engine = Literal["polars", "spark"]
-OUTPUT_COLUMNS = [
-    "uscc",
-    "points",
-    "points_centi",
-    "stage",
-    "peer_group",
-    "peer_rank",
-    "peer_size",
-    "city_rank",
-    "percentile_bp",
-    "top5",
-    "top10",
-    "top20",
-    "ladder_stage",
-    "tech_sme_score",
-    "tech_sme_qualified",
-    "bonus_points",
-    "penalty_points",
-    "base_centi",
-    *EVALUATOR_RESULT_COLUMNS,
-]
 
 
 @dataclass(frozen=True)
@@ -70,9 +50,9 @@ def score_frame(
 
 
 def _check_lists(rb: PointsRulebook) -> None:
-    unknown = [x.id for x in rb.peer_groups.lists if x.id not in repo.LIST_COLUMNS]
+    unknown = [x.id for x in rb.peer_groups.lists if x.id not in LIST_COLUMNS]
     if unknown:
-        raise UserError(f"榜单 {unknown} 无法存储 (lists must be among {list(repo.LIST_COLUMNS)})")
+        raise UserError(f"榜单 {unknown} 无法存储 (lists must be among {list(LIST_COLUMNS)})")
 
 
 def _store(
@@ -111,11 +91,10 @@ def _store(
 def run_panel_round(folder: Path, year: int, rb: PointsRulebook, engine: Engine = "polars") -> RoundOutcome:
     """A round over a Parquet panel folder (not stored; see write_outcome)."""
     src = read_panel(folder, year, rb.panel_fields_used())
-    firms = build_firm_frame(rb, year, src.enterprises, src.panel, src.qualifications, src.negatives)
+    history = pl.scan_parquet(folder / "panel.parquet")
+    firms = round_inputs(rb, year, src.enterprises, history, src.qualifications, src.negatives)
     if firms.height == 0:
         raise UserError(f"{year} 年没有在营企业 (no active firms in {year}) in {folder}")
-    history = pl.scan_parquet(folder / "panel.parquet")
-    firms = with_evaluator_inputs(firms, year, src.enterprises, history, src.qualifications)
     results, reference = score_frame(firms, rb, year, engine)
     return RoundOutcome(None, year, results.height, results, reference, rb.version_hash, src.sha256)
 
@@ -127,9 +106,13 @@ def run_db_round(
     year: int,
     rb: PointsRulebook,
     engine: Engine = "polars",
+    progress: Callable[[str], None] | None = None,
 ) -> RoundOutcome:
-    """A round over the operational store, frozen with its input snapshot under data_dir/rounds/<id>/."""
+    """A round over the operational store, frozen with its input snapshot under data_dir/rounds/<id>/.
+    ``progress`` (optional) is told the step about to start, in Chinese (the web page shows it)."""
+    step = progress or (lambda _text: None)
     _check_lists(rb)
+    step("读取企业与指标数据")
     with unit_of_work(sessions) as session:
         src = repo.read_inputs(session, year, rb.panel_fields_used())
     firms = build_firm_frame(
@@ -137,12 +120,15 @@ def run_db_round(
     )
     if firms.height == 0:
         raise UserError(f"{year} 年数据库中没有在营企业 (no active firms in the database for {year})")
+    step("准备梯度评价输入（多年指标）")
     with unit_of_work(sessions) as session:
         history = repo.read_evaluator_history(session, year, panel_reads(year))
     firms = with_evaluator_inputs(
-        firms, year, history["enterprises"], history["panel"], src["qualifications"]
+        firms, year, history["enterprises"], history["panel"], src["qualifications"], src["negatives"]
     )
+    step("计算积分、排名与梯度")
     results, reference = score_frame(firms, rb, year, engine)
+    step("保存批次结果与输入快照")
     with unit_of_work(sessions) as session:
         rnd = repo.create_round(
             session,
@@ -163,7 +149,7 @@ def run_db_round(
         folder.mkdir(parents=True, exist_ok=True)
         snapshot = folder / "inputs.parquet"
         firms.write_parquet(snapshot)
-        results.select("uscc", *EVALUATOR_RESULT_COLUMNS).write_parquet(folder / "evaluators.parquet")
+        results.select("uscc", *EVALUATOR_COLUMNS).write_parquet(folder / "evaluators.parquet")
         rnd.snapshot_path = str(snapshot)
         rnd.input_sha256 = fingerprint([snapshot])
         repo.save_reference(session, rnd.id, reference)
@@ -199,7 +185,7 @@ def store_panel_round(
 
 def write_outcome(outcome: RoundOutcome, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
-    outcome.results.select(OUTPUT_COLUMNS).sort("uscc").write_parquet(out)
+    outcome.results.select(*OUTPUT_COLUMNS).sort("uscc").write_parquet(out)
 
 
 @dataclass(frozen=True)

@@ -157,6 +157,13 @@ def panel_input_exprs(spec: TechSmeSpec, b: Backend, cur: Any, qual: Any, neg: A
 
 def tech_sme_columns(cr: ColumnarRulebook) -> TechSmeColumns:
     """The batch twin of :func:`innopoints.eligibility.tech_sme.evaluate` (same tables, same order)."""
+    staff, rd, ip = tech_sme_points(cr)
+    return tech_sme_verdict(cr, staff, rd, ip)
+
+
+def tech_sme_points(cr: ColumnarRulebook) -> tuple[Points, Points, Points]:
+    """The three partial scores (staff, R&D, IP) as ranges; a plan may write them to columns first and
+    pass those columns to :func:`tech_sme_verdict` (smaller expressions)."""
     weights = cr.value("score_weights")
     staff = cr.ratio_points("sci_tech_staff", "employees", "staff_ratio_points", weights["staff"])
     rd = cr.best_of(
@@ -167,6 +174,11 @@ def tech_sme_columns(cr: ColumnarRulebook) -> TechSmeColumns:
         cr.count_points("ip_class1", "ip_class1_points", weights["ip"]),
         cr.count_points("ip_class2", "ip_class2_points", weights["ip"]),
     )
+    return staff, rd, ip
+
+
+def tech_sme_verdict(cr: ColumnarRulebook, staff: Points, rd: Points, ip: Points) -> TechSmeColumns:
+    """Score, the direct route and the verdict from the three partial scores."""
     score = cr.total(staff, rd, ip)
     derived = {"staff_points": staff, "rd_points": rd, "ip_points": ip, "score": score}
     direct = cr.condition("direct_route", derived)
@@ -176,11 +188,17 @@ def tech_sme_columns(cr: ColumnarRulebook) -> TechSmeColumns:
     return TechSmeColumns(staff, rd, ip, score, direct, qualified, route)
 
 
+def round_rulebook(
+    spec: TechSmeSpec, year: int, b: Backend, cur: Any, qual: Any, neg: Any
+) -> ColumnarRulebook:
+    """The national tech-SME rulebook compiled against a scoring round's normalised firm frame."""
+    inputs = panel_input_exprs(spec, b, cur, qual, neg)
+    return ColumnarRulebook(rulebook(spec.rulebook), round_as_of(year), b, inputs, PANEL_UNITS)
+
+
 def compile_round(spec: TechSmeSpec, year: int, b: Backend, cur: Any, qual: Any, neg: Any) -> TechSmeColumns:
     """The tech-SME columns of a scoring round over the normalised firm frame."""
-    book = rulebook(spec.rulebook)
-    inputs = panel_input_exprs(spec, b, cur, qual, neg)
-    return tech_sme_columns(ColumnarRulebook(book, round_as_of(year), b, inputs, PANEL_UNITS))
+    return tech_sme_columns(round_rulebook(spec, year, b, cur, qual, neg))
 
 
 def ladder_stage(ladder: LadderFile, firm: FirmInput, tech_sme_qualified: bool | None) -> str:

@@ -1,5 +1,8 @@
 """The targets report: every target of the year with its live value, progress, projection and alerts,
-and the district decomposition of the measured indicators."""
+and the district decomposition of the measured indicators.
+
+With an ``actor`` (the web layer): capability ``targets.view``; a district officer sees the city rows and
+their own district's rows and alerts only, a park officer the city rows (targets are not split by park)."""
 
 from __future__ import annotations
 
@@ -10,13 +13,16 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from innopoints.accounts.context import Actor
 from innopoints.errors import UserError
 from innopoints.region import Region, load_region
+from innopoints.registry.scope import check
 from innopoints.targets import allocation as alloc
 from innopoints.targets.measures import MEASURES, NO_SOURCE, Measured, contract_turnover_fen
 from innopoints.targets.projection import TrendInputs, project
 
 TARGET_YEARS = (2026,)
+DISTRICT_ALERT = "【区县严重滞后】{district} · "
 
 
 @dataclass
@@ -150,9 +156,33 @@ def months(conn: sa.Connection, day: dt.date) -> list[MonthRow]:
     return out
 
 
+def districts_in_scope(actor: Actor | None) -> frozenset[str] | None:
+    """The district codes whose decomposition the actor may see; ``None``: every district."""
+    if actor is None or actor.principal.is_admin:
+        return None
+    code = actor.principal.district_code
+    return frozenset({code}) if code else frozenset()
+
+
+def _restrict(report: TargetsReport, region: Region, visible: frozenset[str] | None) -> TargetsReport:
+    if visible is None:
+        return report
+    hidden = tuple(DISTRICT_ALERT.format(district=d.name_zh) for d in region.districts if d.id not in visible)
+    report.districts = [d for d in report.districts if d.district in visible]
+    report.alerts = [a for a in report.alerts if not a.startswith(hidden)]
+    return report
+
+
 def build_report(
-    conn: sa.Connection, year: int, as_of: dt.date, region: Region | None = None, region_id: str = "shenyang"
+    conn: sa.Connection,
+    year: int,
+    as_of: dt.date,
+    region: Region | None = None,
+    region_id: str = "shenyang",
+    *,
+    actor: Actor | None = None,
 ) -> TargetsReport:
+    check(actor, "targets.view")
     if year not in TARGET_YEARS:
         raise UserError(f"没有 {year} 年的目标 (no targets for {year}; available: {TARGET_YEARS})")
     if as_of.year != year:
@@ -190,7 +220,7 @@ def build_report(
             )
         if tid in default.indicators:
             _districts(conn, report, region, default, row, per, as_of)
-    return report
+    return _restrict(report, region, districts_in_scope(actor))
 
 
 def _districts(
@@ -232,5 +262,5 @@ def _districts(
         )
         if status == "严重滞后":
             report.alerts.append(
-                f"【区县严重滞后】{d.name_zh} · {row.name}：预计 {fmt(proj, row.unit)}，区县目标 {fmt(t.value, row.unit)}"
+                f"{DISTRICT_ALERT.format(district=d.name_zh)}{row.name}：预计 {fmt(proj, row.unit)}，区县目标 {fmt(t.value, row.unit)}"
             )

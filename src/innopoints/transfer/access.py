@@ -27,8 +27,8 @@ from innopoints.accounts.context import Actor
 from innopoints.accounts.errors import AccessDenied
 from innopoints.accounts.principal import Principal
 from innopoints.accounts.roles import Role
-from innopoints.adapters.db.tables import Achievement, Demand, Enterprise, TechContract
-from innopoints.adapters.db.transfer_tables import AchievementInterest, BrokerAssignment, ServiceOrder
+from innopoints.adapters.db.tables import Demand, Enterprise, TechContract
+from innopoints.adapters.db.transfer_tables import BrokerAssignment, ServiceOrder
 
 SYSTEM = Principal(user_id=0, username="cli", display_name="命令行（管理员）", role=Role.ADMIN)
 STAFF = (Role.ADMIN, Role.OFFICER)
@@ -37,6 +37,18 @@ FIRM_ACT = "transfer.firm.act"
 INSTITUTION_ACT = "transfer.institution.act"
 STAFF_CAP = "transfer.staff"
 OUT_OF_SCOPE = "该企业不在您的数据范围内"
+
+# audit actions of this area, with their Chinese labels for the audit pages
+AUDIT_ACTIONS: dict[str, str] = {
+    "list_transfer_demands": "查看技术需求列表",
+    "export_transfer_demands": "导出技术需求列表",
+    "view_transfer_demand": "查看技术需求",
+    "match_transfer_demand": "查看需求匹配/候选企业",
+    "route_transfer_demand": "分派技术需求",
+    "view_transfer_interest": "查看合作意向企业",
+}
+for _action, _label in AUDIT_ACTIONS.items():
+    audit.ACTION_LABELS.setdefault(_action, _label)
 
 
 def is_staff(principal: Principal) -> bool:
@@ -174,9 +186,10 @@ def contract_clause(principal: Principal) -> sa.ColumnElement[bool]:
 
 
 def covers_contract(session: Session, principal: Principal, contract: TechContract) -> bool:
-    return session.scalar(
+    found = session.scalar(
         sa.select(sa.exists().where(TechContract.id == contract.id, contract_clause(principal)))
     )
+    return bool(found)
 
 
 def broker_has_demand(session: Session, broker_id: int | None, demand_id: int) -> bool:
@@ -231,23 +244,3 @@ def require_order_read(session: Session, principal: Principal, order: ServiceOrd
     if principal.role is Role.OFFICER and firm is not None and covers_firm(principal, firm):
         return
     raise AccessDenied(f"{principal.role_label}无权处理或查看服务订单 #{order.id}")
-
-
-def require_achievement_owner(principal: Principal, achievement: Achievement, action: str) -> None:
-    """The institution that owns the achievement, or staff."""
-    require_own_institution(principal, achievement.institution_id, action)
-
-
-def interest_clause(principal: Principal) -> sa.ColumnElement[bool]:
-    """Which interested firms of an achievement (already checked as the principal's own, or staff) to show:
-    the owning institution sees them all, an officer those in their scope."""
-    if principal.role is Role.INSTITUTION or principal.is_admin:
-        return sa.true()
-    return firm_clause(principal)
-
-
-def interested_ids(session: Session, achievement_id: int) -> list[int]:
-    stmt = sa.select(AchievementInterest.enterprise_id).where(
-        AchievementInterest.achievement_id == achievement_id
-    )
-    return list(session.scalars(stmt))

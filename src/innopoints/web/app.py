@@ -12,20 +12,42 @@ from fastapi.staticfiles import StaticFiles
 from innopoints import __version__
 from innopoints.bootstrap import Container, build_container
 from innopoints.settings import Settings, get_settings
-from innopoints.web import errors
+from innopoints.web import errors, vendor
 from innopoints.web.auth import csrf_protect
 from innopoints.web.caching import TtlCache
 from innopoints.web.routes import (
     account_pages,
+    admin_pages,
     api,
+    corrections_pages,
+    dashboard_pages,
+    finance_api,
+    finance_bank_pages,
+    finance_firm_pages,
+    finance_loan_pages,
+    finance_stats_pages,
     health,
+    import_pages,
+    me_pages,
+    officer_api,
     pages,
     policy_api,
     pool_api,
+    pool_pages,
     potential_api,
     profile_api,
+    profile_pages,
+    reports,
+    rounds_pages,
     targets_api,
+    transfer_api,
+    transfer_institution_pages,
+    transfer_pages,
+    transfer_staff_api,
+    transfer_staff_pages,
+    transfer_work_pages,
 )
+from innopoints.web.upload_limit import UploadLimitMiddleware
 
 CACHE_SECONDS = 60.0
 
@@ -37,7 +59,28 @@ ROUTERS = [
     policy_api.router,
     targets_api.router,
     pool_api.router,
+    import_pages.router,  # issue 5: 数据导入, 企业端, 更正审核, 管理, PDF reports
+    me_pages.router,
+    corrections_pages.router,
+    admin_pages.router,
+    reports.router,
+    dashboard_pages.router,  # issue 5: 首页, 积分评价, 培育库, 企业画像 (after pages: /enterprises/export first)
+    rounds_pages.router,
+    pool_pages.router,
+    officer_api.router,
+    transfer_pages.router,  # issue 7: 成果转化 pages (/transfer) and JSON API (/api/transfer)
+    transfer_institution_pages.router,
+    transfer_work_pages.router,
+    transfer_staff_pages.router,
+    transfer_api.router,
+    transfer_staff_api.router,
+    finance_bank_pages.router,  # issue 6: 科技金融 pages (/bank, /me/finance, /finance) and JSON API (/api/finance)
+    finance_loan_pages.router,
+    finance_firm_pages.router,
+    finance_stats_pages.router,
+    finance_api.router,
     pages.router,
+    profile_pages.router,
 ]
 
 DESCRIPTION = """InnoPoints 科创积分平台 JSON API。
@@ -69,8 +112,10 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     app.state.container = built
     app.state.cache = TtlCache(CACHE_SECONDS)
     errors.install(app)
+    app.add_middleware(UploadLimitMiddleware)  # 413 for oversized uploads before the body is parsed
     static = resources.files("innopoints.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    vendor.mount(app, settings)  # /vendor/echarts.min.js, /vendor/htmx.min.js from node_modules
     app.include_router(health.router)
     protected = [Depends(csrf_protect)]  # every unsafe request made with a session cookie needs the token
     for router in ROUTERS:

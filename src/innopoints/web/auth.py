@@ -141,7 +141,9 @@ def csrf_token_for(request: Request) -> str | None:
 
 def set_login_csrf_cookie(request: Request, response: Response, secure: bool) -> None:
     fresh = getattr(request.state, "login_csrf", None)
-    if fresh:
+    # Only the login page sets it: a signed-out 404 (e.g. the browser's /favicon.ico) must not replace the
+    # value the login form on screen carries.
+    if fresh and request.url.path == "/login":
         response.set_cookie(
             LOGIN_CSRF_COOKIE, fresh, httponly=True, samesite="strict", secure=secure, path="/login"
         )

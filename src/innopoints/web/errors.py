@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 
 from innopoints.accounts.errors import AccessDenied, AccountError, NotAuthenticated, TooManyAttempts
 from innopoints.errors import NotFound, UserError
+from innopoints.finance.loans import LoanConflict
 from innopoints.web.templating import render
 
 log = logging.getLogger(__name__)
@@ -39,11 +40,12 @@ def _wants_json(request: Request) -> bool:
 
 def _synthetic(request: Request) -> bool:
     try:
-        from innopoints.web.services import DirectoryService
+        from innopoints.adapters.db import enterprise_repo
 
         container = request.app.state.container
         with container.sessions() as session:
-            return DirectoryService(session, container.region, request.app.state.cache).is_synthetic()
+            cache = request.app.state.cache
+            return bool(cache.get("synthetic", lambda: enterprise_repo.has_synthetic(session)))
     except Exception:  # the error page must render even when the database is down
         log.exception("synthetic-data check failed while rendering an error page")
         return False
@@ -91,6 +93,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(AccountError)
     def _account_error(request: Request, exc: AccountError) -> Response:
         return error_response(request, 400, "invalid_request", exc.message)
+
+    @app.exception_handler(LoanConflict)
+    def _loan_conflict(request: Request, exc: LoanConflict) -> Response:
+        return error_response(request, 409, "conflict", exc.message)  # 他人已修改此申请，请刷新后重试
 
     @app.exception_handler(UserError)
     def _user_error(request: Request, exc: UserError) -> Response:

@@ -23,6 +23,10 @@ NAV: tuple[NavItem, ...] = (
     NavItem("数据导入", "/imports", "import.run"),
     NavItem("更正审核", "/corrections", "corrections.review"),
     NavItem("本企业", "/me", "self.view"),
+    NavItem("成果转化", "/transfer", "transfer.view"),
+    NavItem("银行授信", "/bank", "finance.bank"),
+    NavItem("融资服务", "/me/finance", "finance.self"),
+    NavItem("科技金融", "/finance/stats", "finance.stats"),
     NavItem("管理", "/admin", "users.manage"),
 )
 

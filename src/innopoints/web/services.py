@@ -68,7 +68,8 @@ class DirectoryService:
 
     def _scope(self) -> sa.ColumnElement[bool] | None:
         principal = self.actor.principal
-        return None if principal.is_admin else enterprise_scope_clause(principal)
+        # the list shows revenue and R&D: a bank sees the firms whose consent covers their financial data
+        return None if principal.is_admin else enterprise_scope_clause(principal, part="financials")
 
     def search(self, query: EnterpriseQuery) -> EnterprisePage:
         require(self.actor.principal, "enterprise.list")

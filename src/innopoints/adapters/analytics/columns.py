@@ -54,22 +54,3 @@ def input_columns(rb: PointsRulebook) -> list[str]:
     cols += [qual(k) for k in rb.qualification_kinds()]
     cols += [neg(p.kind) for p in rb.adjustments.penalties] + [UNLISTED]
     return cols
-
-
-RESULT_COLUMNS = (
-    "uscc",
-    "stage",
-    "peer_group",
-    "points_centi",
-    "points",
-    "base_centi",
-    "bonus_points",
-    "penalty_points",
-    "peer_rank",
-    "peer_size",
-    "city_rank",
-    "percentile_bp",
-    "ladder_stage",
-    "tech_sme_score",
-    "tech_sme_qualified",
-)

@@ -18,10 +18,24 @@ from datetime import date
 
 import polars as pl
 
-from innopoints.adapters.analytics.columns import cur, prev
+from innopoints.adapters.analytics.columns import cur, growth_fields, prev
+from innopoints.adapters.analytics.frame_plan import FramePlan
+from innopoints.adapters.analytics.inputs import firm_plan
+from innopoints.eligibility.common import add_years
 from innopoints.eligibility.panel_inputs import CLASS1, CLASS2
+from innopoints.registry.negative_kinds import INCIDENT_KINDS
+from innopoints.scoring.rulebook import PointsRulebook
 
 WINDOW = 4
+HIGH_TECH_SERIES = (  # 高企: three-year series (R−2 … R), as panel_inputs._high_tech reads them
+    "sales_revenue",
+    "rd_expense",
+    "rd_expense_domestic",
+    "total_assets",
+    "total_liabilities",
+    "conversions",
+)
+HIGH_TECH_LATEST = ("high_tech_income", "total_income", "standards_led")
 WINDOW_FIELDS = tuple(
     dict.fromkeys(
         (
@@ -35,26 +49,37 @@ WINDOW_FIELDS = tuple(
             "rd_platforms_provincial",
             *CLASS1,
             *CLASS2,
+            *HIGH_TECH_SERIES,
+            *HIGH_TECH_LATEST,
         )
     )
 )
-SERIES_FIELDS = ("operating_revenue", "employees", "rd_expense")  # the only fields read before year R
+SERIES_FIELDS = ("operating_revenue", "employees", "rd_expense")  # 瞪羚: years R−3 … R
+MIDDLE_FIELDS = tuple(dict.fromkeys((*SERIES_FIELDS, *HIGH_TECH_SERIES)))  # years R−2 and R−1
 HISTORY_FIELDS = ("largest_venture_investment", "valuation", "venture_rounds", "equity_financing")
 
 
 def panel_reads(year: int) -> list[tuple[list[int] | None, list[str]]]:
     """(years, fields) the evaluator columns need — for stores that read by year and field:
-    every window field in R, the series fields in R−3 … R−1, the history fields in every year."""
-    before = list(range(year - WINDOW + 1, year))
-    return [([year], list(WINDOW_FIELDS)), (before, list(SERIES_FIELDS)), (None, list(HISTORY_FIELDS))]
+    every window field in R, the 瞪羚 and 高企 series in R−2 and R−1, the 瞪羚 series in R−3,
+    the history fields in every year."""
+    return [
+        ([year], list(WINDOW_FIELDS)),
+        ([year - 2, year - 1], list(MIDDLE_FIELDS)),
+        ([year - 3], list(SERIES_FIELDS)),
+        (None, list(HISTORY_FIELDS)),
+    ]
 
 
 VALID_KINDS = ("tech_sme", "high_tech_enterprise")
 
 
 def year_fields(k: int) -> tuple[str, ...]:
-    """The fields read for window year ``k`` (0 = R−3 … 3 = R): every field in R, the series before."""
-    return WINDOW_FIELDS if k == WINDOW - 1 else SERIES_FIELDS
+    """The fields read for window year ``k`` (0 = R−3 … 3 = R): every field in R, the 高企 and 瞪羚
+    series in R−2 and R−1, the 瞪羚 series in R−3."""
+    if k == WINDOW - 1:
+        return WINDOW_FIELDS
+    return SERIES_FIELDS if k == 0 else MIDDLE_FIELDS
 
 
 def window_col(field: str, k: int) -> str:
@@ -63,6 +88,10 @@ def window_col(field: str, k: int) -> str:
 
 def valid_col(kind: str) -> str:
     return f"x_valid_{kind}"
+
+
+HIGH_TECH_FIELD = "x_high_tech_field"
+INCIDENT = "x_incident"
 
 
 def panel_years_needed(year: int) -> tuple[int, int]:
@@ -93,27 +122,41 @@ def _synth_valid(cols: list[str], day: date) -> dict[str, pl.Expr]:
     return out
 
 
-def _window_facts(
-    year: int, lazy: pl.LazyFrame, names: list[str], skip: frozenset[str]
-) -> pl.LazyFrame | None:
-    """The window values of years ``R−3 … R`` in one ``group_by(uscc)`` over those years: per-row
-    conditional columns (a panel holds at most one row per firm and year, so the max is that year's value)."""
-    first, _ = panel_years_needed(year)
-    yr = pl.col("year")
-    per_row = [
-        pl.when(yr == first + k).then(pl.col(f).cast(pl.Int64)).alias(window_col(f, k))
-        for k in range(WINDOW)
-        for f in year_fields(k)
-        if f in names and window_col(f, k) not in skip
+def enterprise_columns(year: int, ent_cols: list[str]) -> list[pl.Expr]:
+    """The evaluator columns read from the enterprise row (one expression each, over that row)."""
+    day = date(year, 12, 31)
+    synth = _synth_valid(ent_cols, day)
+    listed = pl.col("listed").cast(pl.Boolean).fill_null(False) if "listed" in ent_cols else pl.lit(False)
+    field = (
+        pl.col("high_tech_field_id").cast(pl.String)
+        if "high_tech_field_id" in ent_cols
+        else pl.lit(None, dtype=pl.String)
+    )
+    return [
+        pl.col("registration_date").alias("x_registration_date"),
+        listed.alias("x_listed"),
+        field.alias(HIGH_TECH_FIELD),
+        *[synth.get(k, pl.lit(False)).fill_null(False).alias(valid_col(k)) for k in VALID_KINDS],
     ]
-    if not per_row:
-        return None
-    years = sorted({first + k for k in range(WINDOW) for f in year_fields(k) if window_col(f, k) not in skip})
-    window = lazy.filter(yr.is_in(years)).select("uscc", *per_row)
-    return window.group_by("uscc").agg(pl.all().max())
 
 
-def _history_facts(year: int, lazy: pl.LazyFrame, names: list[str]) -> pl.LazyFrame | None:
+def window_columns(year: int, names: list[str], skip: frozenset[str]) -> dict[int, list[pl.Expr]]:
+    """Panel year → the window columns read from that year's row (a panel holds at most one row per firm
+    and year): the fields :func:`year_fields` names for years ``R−3 … R``, except the columns in ``skip``."""
+    first, _ = panel_years_needed(year)
+    out: dict[int, list[pl.Expr]] = {}
+    for k in range(WINDOW):
+        cols = [
+            pl.col(f).cast(pl.Int64).alias(window_col(f, k))
+            for f in year_fields(k)
+            if f in names and window_col(f, k) not in skip
+        ]
+        if cols:
+            out[first + k] = cols
+    return out
+
+
+def _history_part(year: int, lazy: pl.LazyFrame, names: list[str]) -> pl.LazyFrame | None:
     """The history columns from the (few) rows recording any history field: the largest venture investment
     of the years ≤ R, the latest valuation and "professionally invested" (years ≤ R + 1, as build_inputs
     reads them; null when no year records a venture round or equity financing)."""
@@ -138,58 +181,57 @@ def _history_facts(year: int, lazy: pl.LazyFrame, names: list[str]) -> pl.LazyFr
     return rows.select("uscc", "year", *history).group_by("uscc").agg(aggs)
 
 
-def _panel_facts(year: int, panel: pl.DataFrame | pl.LazyFrame, skip: frozenset[str]) -> pl.LazyFrame | None:
-    """Every panel-derived column, one row per firm: one aggregation of the window years and one of the
-    rows carrying history fields (instead of one join per window year). ``None`` when none apply."""
+def _incident_part(negatives: pl.DataFrame | None, year: int) -> pl.LazyFrame | None:
+    """高企 第十一条（八）: a 重大安全/质量事故 or 严重环境违法 in the year up to the as-of date
+    (``panel_inputs._high_tech``: occurred on ``add_years(as_of, −1)`` … ``as_of``)."""
+    if negatives is None or not negatives.height:
+        return None
+    day = date(year, 12, 31)
+    since = add_years(day, -1)
+    hit = pl.col("kind").is_in(sorted(INCIDENT_KINDS)) & pl.col("occurred_on").is_between(since, day)
+    return negatives.lazy().filter(hit).select("uscc").unique().with_columns(pl.lit(True).alias("_incident"))
+
+
+def _qualification_part(qualifications: pl.DataFrame | None, year: int) -> pl.LazyFrame | None:
+    if qualifications is None or not qualifications.height:
+        return None
+    valid = _valid_on(qualifications.lazy(), date(year, 12, 31))
+    return valid.group_by("uscc").agg((pl.col("kind") == k).any().alias(f"_v_{k}") for k in VALID_KINDS)
+
+
+def evaluator_parts(
+    year: int,
+    panel: pl.DataFrame | pl.LazyFrame,
+    qualifications: pl.DataFrame | None,
+    negatives: pl.DataFrame | None,
+) -> list[pl.LazyFrame]:
+    """The keyed parts the evaluator columns read besides the window years (history, qualifications,
+    incidents)."""
     lazy = panel.lazy()
     names = lazy.collect_schema().names()
-    parts = [
-        f
-        for f in (_window_facts(year, lazy, names, skip), _history_facts(year, lazy, names))
-        if f is not None
-    ]
-    if not parts:
-        return None
-    facts = parts[0]
-    for part in parts[1:]:
-        facts = facts.join(part, on="uscc", how="full", coalesce=True)
-    return facts
+    parts = []
+    for part in (
+        _history_part(year, lazy, names),
+        _qualification_part(qualifications, year),
+        _incident_part(negatives, year),
+    ):
+        if part is not None:
+            parts.append(part)
+    return parts
 
 
-def evaluator_frame(
-    year: int,
-    enterprises: pl.DataFrame | pl.LazyFrame,
-    panel: pl.DataFrame | pl.LazyFrame,
-    qualifications: pl.DataFrame | None = None,
-    skip: frozenset[str] = frozenset(),
-) -> pl.LazyFrame:
-    """One row per enterprise (``uscc``) with every evaluator input column, lazily — except the window
-    columns named in ``skip`` (the caller has them already)."""
-    day = date(year, 12, 31)
-    ent = enterprises.lazy()
-    ent_cols = ent.collect_schema().names()
-    synth = _synth_valid(ent_cols, day)
-    listed = pl.col("listed").cast(pl.Boolean).fill_null(False) if "listed" in ent_cols else pl.lit(False)
-    frame = ent.select(
-        "uscc",
-        pl.col("registration_date").alias("x_registration_date"),
-        listed.alias("x_listed"),
-        *[synth.get(k, pl.lit(False)).fill_null(False).alias(valid_col(k)) for k in VALID_KINDS],
-    )
-    facts = _panel_facts(year, panel, skip)
-    if facts is not None:
-        frame = frame.join(facts, on="uscc", how="left")
-    if qualifications is not None and qualifications.height:
-        valid = _valid_on(qualifications.lazy(), day)
-        flags = valid.group_by("uscc").agg((pl.col("kind") == k).any().alias(f"_v_{k}") for k in VALID_KINDS)
-        frame = (
-            frame.join(flags, on="uscc", how="left")
-            .with_columns(
-                (pl.col(valid_col(k)) | pl.col(f"_v_{k}").fill_null(False)).alias(valid_col(k))
-                for k in VALID_KINDS
-            )
-            .drop([f"_v_{k}" for k in VALID_KINDS])
-        )
+def finish_evaluator_columns(frame: pl.LazyFrame, skip: frozenset[str]) -> pl.LazyFrame:
+    """Fold the qualification and incident parts in; absent columns become null (or False)."""
+    have = frame.collect_schema().names()
+    if "_v_" + VALID_KINDS[0] in have:
+        frame = frame.with_columns(
+            (pl.col(valid_col(k)) | pl.col(f"_v_{k}").fill_null(False)).alias(valid_col(k))
+            for k in VALID_KINDS
+        ).drop([f"_v_{k}" for k in VALID_KINDS])
+    incident = pl.col("_incident").fill_null(False) if "_incident" in have else pl.lit(False)
+    frame = frame.with_columns(incident.alias(INCIDENT))
+    if "_incident" in have:
+        frame = frame.drop("_incident")
     have = frame.collect_schema().names()
     fill = [
         pl.lit(None, dtype=pl.Int64).alias(c)
@@ -202,20 +244,40 @@ def evaluator_frame(
     return frame.with_columns(fill)
 
 
+def evaluator_frame(
+    year: int,
+    enterprises: pl.DataFrame | pl.LazyFrame,
+    panel: pl.DataFrame | pl.LazyFrame,
+    qualifications: pl.DataFrame | None = None,
+    skip: frozenset[str] = frozenset(),
+    negatives: pl.DataFrame | None = None,
+) -> pl.LazyFrame:
+    """One row per enterprise (``uscc``) with every evaluator input column, lazily — except the window
+    columns named in ``skip`` (the caller has them already)."""
+    ent = enterprises.lazy()
+    base = ent.select("uscc", *enterprise_columns(year, ent.collect_schema().names()))
+    lazy = panel.lazy()
+    windows = window_columns(year, lazy.collect_schema().names(), skip)
+    parts = [lazy.filter(pl.col("year") == y).select("uscc", *cols) for y, cols in windows.items()]
+    parts += evaluator_parts(year, panel, qualifications, negatives)
+    return FramePlan(base, parts, lambda f: finish_evaluator_columns(f, skip)).lazy()
+
+
 def with_evaluator_inputs(
     firms: pl.DataFrame,
     year: int,
     enterprises: pl.DataFrame | pl.LazyFrame,
     panel: pl.DataFrame | pl.LazyFrame,
     qualifications: pl.DataFrame | None = None,
+    negatives: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """The firm frame with the evaluator input columns joined on ``uscc`` (``panel``: years R−3 … R+1).
 
     ``firms`` is :func:`~innopoints.adapters.analytics.inputs.build_firm_frame`'s frame of the same panel
     and year: its year-R (``f_``) and year-R−1 (``p_``) columns already hold those window values, so they
-    are copied rather than read and joined again."""
+    are copied rather than read and joined again. (:func:`round_inputs` builds both in one plan.)"""
     shared = shared_window_columns(firms.columns)
-    extra = evaluator_frame(year, enterprises, panel, qualifications, skip=frozenset(shared))
+    extra = evaluator_frame(year, enterprises, panel, qualifications, frozenset(shared), negatives)
     copies = [pl.col(src).alias(dst) for dst, src in shared.items()]
     return firms.lazy().join(extra, on="uscc", how="left").with_columns(copies).collect()
 
@@ -226,3 +288,31 @@ def shared_window_columns(firm_columns: list[str]) -> dict[str, str]:
     shared = {window_col(f, WINDOW - 1): cur(f) for f in year_fields(WINDOW - 1) if cur(f) in have}
     shared |= {window_col(f, WINDOW - 2): prev(f) for f in year_fields(WINDOW - 2) if prev(f) in have}
     return shared
+
+
+def round_inputs(
+    rb: PointsRulebook,
+    year: int,
+    enterprises: pl.DataFrame | pl.LazyFrame,
+    panel: pl.DataFrame | pl.LazyFrame,
+    qualifications: pl.DataFrame | None = None,
+    negatives: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """``with_evaluator_inputs(build_firm_frame(...), ...)`` in one plan collected once: the same columns
+    and values (``panel`` holds the years R−3 … R+1; it is read once per year, every part in parallel)."""
+    ent_cols = enterprises.collect_schema().names()
+    names = panel.collect_schema().names()
+    firm_columns = [cur(f) for f in rb.panel_fields_used()] + [prev(f) for f in growth_fields(rb)]
+    shared = shared_window_columns([x for x in firm_columns if x.split("_", 1)[1] in names])
+    windows = window_columns(year, names, frozenset(shared))
+    plan = firm_plan(
+        rb, year, enterprises, panel, qualifications, negatives, enterprise_columns(year, ent_cols), windows
+    )
+    plan.parts += evaluator_parts(year, panel, qualifications, negatives)
+    copies = [pl.col(src).alias(dst) for dst, src in shared.items()]
+    firm_finish = plan.finish
+
+    def finish(frame: pl.LazyFrame) -> pl.LazyFrame:
+        return firm_finish(finish_evaluator_columns(frame, frozenset(shared)).with_columns(copies))
+
+    return FramePlan(plan.base, plan.parts, finish).collect()

@@ -13,6 +13,7 @@ from datetime import date
 import polars as pl
 
 from innopoints.adapters.analytics import columns as c
+from innopoints.adapters.analytics.frame_plan import FramePlan
 from innopoints.scoring.firm import FirmInput
 from innopoints.scoring.rulebook import PointsRulebook
 
@@ -57,15 +58,19 @@ def _synth_flags(cols: list[str], year: int) -> dict[str, pl.Expr]:
     return {k: v.fill_null(False) for k, v in flags.items()}
 
 
-def build_firm_frame(
+def firm_plan(
     rb: PointsRulebook,
     year: int,
     enterprises: pl.DataFrame | pl.LazyFrame,
     panel: pl.DataFrame | pl.LazyFrame,
     qualifications: pl.DataFrame | None = None,
     negatives: pl.DataFrame | None = None,
-) -> pl.DataFrame:
-    """One row per firm active at the end of ``year`` with every column the plans read."""
+    extra: list[pl.Expr] | None = None,
+    year_columns: dict[int, list[pl.Expr]] | None = None,
+) -> FramePlan:
+    """The firm frame as a plan: the active firms (plus the enterprise-level ``extra`` columns), this
+    year's and last year's panel values, held qualifications and active negative records. ``panel`` is
+    read once per year: ``year_columns`` adds columns (over the panel row of that year) to those reads."""
     end = date(year, 12, 31)
     ent_cols = enterprises.collect_schema().names()
     panel_cols = panel.collect_schema().names()
@@ -77,66 +82,88 @@ def build_firm_frame(
     synth = _synth_flags(ent_cols, year)
     own_flags = []
     for k in kinds:
-        parts = ([pl.col(k).cast(pl.Boolean).fill_null(False)] if k in ent_cols else []) + (
+        sources = ([pl.col(k).cast(pl.Boolean).fill_null(False)] if k in ent_cols else []) + (
             [synth[k]] if k in synth else []
         )
-        if parts:
-            own_flags.append(pl.any_horizontal(parts).alias(c.qual(k)))
+        if sources:
+            own_flags.append(pl.any_horizontal(sources).alias(c.qual(k)))
     in_force = ["negative_in_force"] if "negative_in_force" in ent_cols else []
-    frame = ent.select(
+    base = ent.select(
         "uscc",
         pl.col("registration_date").dt.year().cast(pl.Int32).alias("registration_year"),
         pl.col("cluster_id").cast(pl.String),
         resident.cast(pl.Boolean).alias("mainland_resident"),
         *own_flags,
         *[pl.col("negative_in_force").fill_null(False).cast(pl.Int64).alias("_in_force") for _ in in_force],
+        *(extra or []),
     )
     fields = rb.panel_fields_used()
     present = [f for f in fields if f in panel_cols]
     lazy_panel = panel.lazy()
-    this = lazy_panel.filter(pl.col("year") == year).select(
-        "uscc", *[pl.col(f).cast(pl.Int64).alias(c.cur(f)) for f in present]
-    )
     grow = [f for f in c.growth_fields(rb) if f in panel_cols]
-    last = lazy_panel.filter(pl.col("year") == year - 1).select(
-        "uscc", *[pl.col(f).cast(pl.Int64).alias(c.prev(f)) for f in grow]
-    )
-    frame = frame.join(this, on="uscc", how="left").join(last, on="uscc", how="left")
+    reads = {
+        year: [pl.col(f).cast(pl.Int64).alias(c.cur(f)) for f in present],
+        year - 1: [pl.col(f).cast(pl.Int64).alias(c.prev(f)) for f in grow],
+    }
+    for y, cols in (year_columns or {}).items():
+        reads[y] = reads.get(y, []) + cols
+    parts = [lazy_panel.filter(pl.col("year") == y).select("uscc", *cols) for y, cols in reads.items()]
+    held_kinds: list[str] = []
     if qualifications is not None and qualifications.height:
         held = _held(qualifications, year).filter(pl.col("kind").is_in(kinds))
-        wide = held.group_by("uscc").agg([(pl.col("kind") == k).any().alias(f"_h_{k}") for k in kinds])
-        frame = frame.join(wide.lazy(), on="uscc", how="left")
-        have = frame.collect_schema().names()
-        for k in kinds:
-            if f"_h_{k}" in have:
-                base = pl.col(c.qual(k)) if c.qual(k) in have else pl.lit(False)
-                frame = frame.with_columns((base | pl.col(f"_h_{k}").fill_null(False)).alias(c.qual(k)))
-                frame = frame.drop(f"_h_{k}")
+        held_kinds = kinds
+        parts.append(
+            held.lazy().group_by("uscc").agg([(pl.col("kind") == k).any().alias(f"_h_{k}") for k in kinds])
+        )
     listed = [p.kind for p in rb.adjustments.penalties]
     neg_cols = [c.neg(k) for k in listed] + [c.UNLISTED]
     if negatives is not None and negatives.height:
         act = _active_negatives(negatives, year, rb.adjustments.lookback_years)
         aggs = [pl.col("n").filter(pl.col("kind") == k).sum().alias(c.neg(k)) for k in listed]
         aggs.append(pl.col("n").filter(~pl.col("kind").is_in(listed)).sum().alias(c.UNLISTED))
-        wide = act.group_by("uscc").agg(aggs)
-        frame = frame.join(wide.lazy(), on="uscc", how="left")
-    have = frame.collect_schema().names()
-    missing = []
-    for col in c.input_columns(rb):
-        if col in have:
-            continue
-        if col.startswith(("f_", "p_")):
-            missing.append(pl.lit(None, dtype=pl.Int64).alias(col))
-        elif col.startswith("q_"):
-            missing.append(pl.lit(False).alias(col))
-    frame = frame.with_columns(missing)
-    fills = [
-        pl.col(x).fill_null(0).cast(pl.Int64) if x in have else pl.lit(0, pl.Int64).alias(x) for x in neg_cols
-    ]
-    if in_force:  # the Parquet layout's kind-less flag counts as one unlisted record
-        fills[-1] = (fills[-1] + pl.col("_in_force")).alias(c.UNLISTED)
-    flags = [pl.col(c.qual(k)).fill_null(False) for k in kinds]
-    return frame.with_columns(fills + flags).select(c.input_columns(rb)).collect()
+        parts.append(act.lazy().group_by("uscc").agg(aggs))
+
+    def finish(frame: pl.LazyFrame) -> pl.LazyFrame:
+        have = frame.collect_schema().names()
+        held = []
+        for k in held_kinds:
+            base_flag = pl.col(c.qual(k)) if c.qual(k) in have else pl.lit(False)
+            held.append((base_flag | pl.col(f"_h_{k}").fill_null(False)).alias(c.qual(k)))
+        frame = frame.with_columns(held).drop([f"_h_{k}" for k in held_kinds])
+        have = frame.collect_schema().names()
+        missing = []
+        for col in c.input_columns(rb):
+            if col in have:
+                continue
+            if col.startswith(("f_", "p_")):
+                missing.append(pl.lit(None, dtype=pl.Int64).alias(col))
+            elif col.startswith("q_"):
+                missing.append(pl.lit(False).alias(col))
+        fills = [
+            pl.col(x).fill_null(0).cast(pl.Int64) if x in have else pl.lit(0, pl.Int64).alias(x)
+            for x in neg_cols
+        ]
+        if in_force:  # the Parquet layout's kind-less flag counts as one unlisted record
+            fills[-1] = (fills[-1] + pl.col("_in_force")).alias(c.UNLISTED)
+        flags = [pl.col(c.qual(k)).fill_null(False) for k in kinds]
+        evaluator = [x for x in have if x.startswith("x_")]  # the evaluator columns (evaluator_frame)
+        return (
+            frame.with_columns(missing).with_columns(fills + flags).select(*c.input_columns(rb), *evaluator)
+        )
+
+    return FramePlan(base, parts, finish)
+
+
+def build_firm_frame(
+    rb: PointsRulebook,
+    year: int,
+    enterprises: pl.DataFrame | pl.LazyFrame,
+    panel: pl.DataFrame | pl.LazyFrame,
+    qualifications: pl.DataFrame | None = None,
+    negatives: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """One row per firm active at the end of ``year`` with every column the plans read."""
+    return firm_plan(rb, year, enterprises, panel, qualifications, negatives).collect()
 
 
 def firm_inputs(frame: pl.DataFrame, rb: PointsRulebook) -> list[FirmInput]:

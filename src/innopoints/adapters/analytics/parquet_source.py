@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,15 @@ class ParquetPanel:
     panel: pl.LazyFrame
     qualifications: pl.DataFrame | None
     negatives: pl.DataFrame | None
-    sha256: str
+    digest: Future[str]
+
+    @property
+    def sha256(self) -> str:
+        """The input fingerprint (computed in a background thread while the round runs)."""
+        return self.digest.result()
+
+
+_HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="innopoints-fingerprint")
 
 
 def fingerprint(paths: list[Path]) -> str:
@@ -52,5 +61,5 @@ def read_panel(folder: Path, year: int, fields: list[str] | None = None) -> Parq
         panel=panel,
         qualifications=optional["qualifications.parquet"],
         negatives=optional["negatives.parquet"],
-        sha256=fingerprint(files),
+        digest=_HASHER.submit(fingerprint, files),  # hashlib releases the GIL on large blocks
     )

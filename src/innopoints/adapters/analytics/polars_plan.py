@@ -12,12 +12,12 @@ import polars as pl
 
 from innopoints.adapters.analytics import columns as c
 from innopoints.registry.panel_fields import SCALE
-from innopoints.rules.columnar import PolarsBackend
+from innopoints.rules.columnar import Points, PolarsBackend
 from innopoints.scoring.ladder_batch import evaluated_stage_expr, evaluator_phases
 from innopoints.scoring.reference import MICRO
 from innopoints.scoring.rulebook import PointsRulebook
 from innopoints.scoring.schema import Condition, Indicator, Stage
-from innopoints.scoring.tech_sme import compile_round
+from innopoints.scoring.tech_sme import round_rulebook, tech_sme_points, tech_sme_verdict
 
 
 def _sum_present(cols: list[str]) -> pl.Expr:
@@ -69,10 +69,26 @@ def stage_expr(rb: PointsRulebook, year: int) -> pl.Expr:
     return chain.otherwise(pl.lit(stages[-1].id)).alias("stage")
 
 
+SME_PARTS = ("staff", "rd", "ip")
+
+
+def tech_sme_points_exprs(rb: PointsRulebook, year: int) -> list[pl.Expr]:
+    """The three tech-SME partial scores as ``_sme_<part>_lo/hi`` columns (read by :func:`tech_sme_exprs`)."""
+    cr = round_rulebook(rb.ladder.tech_sme, year, PolarsBackend(), c.cur, c.qual, c.neg)
+    out = []
+    for name, points in zip(SME_PARTS, tech_sme_points(cr), strict=True):
+        out += [points.lo.alias(f"_sme_{name}_lo"), points.hi.alias(f"_sme_{name}_hi")]
+    return out
+
+
 def tech_sme_exprs(rb: PointsRulebook, year: int) -> list[pl.Expr]:
-    """Score (null until its range closes) and verdict compiled from rulebook/national/tech_sme.yaml."""
-    sme = compile_round(rb.ladder.tech_sme, year, PolarsBackend(), c.cur, c.qual, c.neg)
-    score = sme.score_if_closed(PolarsBackend()).cast(pl.Int32).alias("tech_sme_score")
+    """Score (null until its range closes) and verdict compiled from rulebook/national/tech_sme.yaml, over
+    the partial-score columns of :func:`tech_sme_points_exprs` (one phase earlier)."""
+    b = PolarsBackend()
+    cr = round_rulebook(rb.ladder.tech_sme, year, b, c.cur, c.qual, c.neg)
+    staff, rd, ip = (Points(pl.col(f"_sme_{n}_lo"), pl.col(f"_sme_{n}_hi")) for n in SME_PARTS)
+    sme = tech_sme_verdict(cr, staff, rd, ip)
+    score = sme.score_if_closed(b).cast(pl.Int32).alias("tech_sme_score")
     return [score, sme.qualified.alias("tech_sme_qualified")]
 
 
@@ -136,9 +152,10 @@ def final_exprs(rb: PointsRulebook) -> list[pl.Expr]:
     return [pts.clip(0, top).alias("points_centi")]
 
 
-def rank_exprs(rb: PointsRulebook) -> list[pl.Expr]:
-    peer_rank = pl.col("points_centi").rank("min", descending=True).over("peer_group").cast(pl.Int64)
-    peer_size = pl.len().over("peer_group").cast(pl.Int64)
+def rank_exprs(rb: PointsRulebook, peer: str = "peer_group") -> list[pl.Expr]:
+    """Ranks within the peer group (``peer``: any column with one value per peer group) and the city."""
+    peer_rank = pl.col("points_centi").rank("min", descending=True).over(peer).cast(pl.Int64)
+    peer_size = pl.len().over(peer).cast(pl.Int64)
     out = [
         peer_rank.alias("peer_rank"),
         peer_size.alias("peer_size"),

@@ -10,6 +10,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from innopoints.adapters.analytics import columns as c
@@ -33,13 +34,26 @@ def levels(rb: PointsRulebook) -> list[list[str]]:
     return out
 
 
-def _fine_label() -> pl.Expr:
-    return pl.concat_str([pl.col("stage"), pl.lit(":"), pl.col("cluster_id")])
+def _cell_keys(df: pl.DataFrame) -> pl.Series:
+    """One integer per stage×cluster cell: the two strings' categorical codes (each string hashed once;
+    a missing one gets its own code), so that grouping and lookups below run on integers. (Columns are
+    taken with ``get_column``: an eager ``select`` on the wide round frame costs far more.)"""
+    missing = (1 << 32) - 1
+    stage, cluster = (
+        df.get_column(x).cast(pl.Categorical).to_physical().cast(pl.UInt64).fill_null(missing)
+        for x in ("stage", "cluster_id")
+    )
+    return (stage * (1 << 32) + cluster).alias("_key")
 
 
-def _fine_table(df: pl.DataFrame) -> pl.DataFrame:
-    """The stage×cluster cells present, in sorted order, with their sizes."""
-    return df.group_by("stage", "cluster_id").agg(pl.len().alias("size")).sort("stage", "cluster_id")
+def _fine_table(df: pl.DataFrame, keys: pl.Series) -> pl.DataFrame:
+    """The stage×cluster cells present (their key, stage, cluster and size), in sorted order."""
+    return (
+        pl.DataFrame([keys, df.get_column("stage"), df.get_column("cluster_id")])
+        .group_by("_key")
+        .agg(pl.first("stage"), pl.first("cluster_id"), pl.len().alias("size"))
+        .sort("stage", "cluster_id")
+    )
 
 
 def _peer_map(fine: pl.DataFrame, rb: PointsRulebook) -> dict[str, str]:
@@ -61,47 +75,70 @@ def _peer_map(fine: pl.DataFrame, rb: PointsRulebook) -> dict[str, str]:
 
 def assign_peer_groups(df: pl.DataFrame, rb: PointsRulebook) -> pl.DataFrame:
     """peer_group = first level whose group has at least min_size firms (the city group otherwise)."""
-    return _with_peer(df, _peer_map(_fine_table(df), rb))
+    keys = _cell_keys(df)
+    fine = _fine_table(df, keys)
+    return _with_peer(df, keys, fine, _peer_map(fine, rb))
 
 
 def assign_frozen_groups(df: pl.DataFrame, reference: Reference) -> pl.DataFrame:
     """peer_group from a frozen reference: first level whose group exists in the reference."""
-    fine = _fine_table(df)
+    keys = _cell_keys(df)
+    fine = _fine_table(df, keys)
     mapping = {
         f"{r['stage']}:{r['cluster_id']}": reference.resolve(r["stage"], r["cluster_id"])
         for r in fine.rows(named=True)
     }
-    return _with_peer(df, mapping)
+    return _with_peer(df, keys, fine, mapping)
 
 
-def _with_peer(df: pl.DataFrame, mapping: dict[str, str]) -> pl.DataFrame:
-    """Adds peer_group and ``_cell`` (index of the stage×cluster cell in sorted order)."""
-    order = {label: i for i, label in enumerate(sorted(mapping))}
-    keep = [x for x in df.columns if not x.startswith(("f_", "p_", "q_", "neg_"))]
-    fine = _fine_label()
-    return df.select(keep).with_columns(
-        fine.replace_strict(mapping, return_dtype=pl.String).alias("peer_group"),
-        fine.replace_strict(order, return_dtype=pl.Int32).alias("_cell"),
-    )
+def _with_peer(
+    df: pl.DataFrame, keys: pl.Series, fine: pl.DataFrame, mapping: dict[str, str]
+) -> pl.DataFrame:
+    """Adds peer_group, ``_cell`` (index of the firm's stage×cluster cell in ``fine``) and ``_peer``
+    (index of its peer group), looked up from the cell key (no per-firm string work; later windows run
+    over the integer ``_peer``); a firm without a stage or cluster gets nulls. The firm-frame inputs
+    (``f_``, ``p_``, ``q_``, ``neg_``, ``x_``) are left out of the result, as on the Spark engine."""
+    rows = [
+        (key, i, mapping[f"{stage}:{cluster}"])
+        for i, (key, stage, cluster) in enumerate(fine.select("_key", "stage", "cluster_id").rows())
+        if stage is not None and cluster is not None
+    ]
+    labels = sorted({peer for _, _, peer in rows})
+    index = {label: i for i, label in enumerate(labels)}
+    old = [key for key, _, _ in rows]
+    cell = keys.replace_strict(old, [i for _, i, _ in rows], default=None, return_dtype=pl.Int32)
+    peer = keys.replace_strict(old, [index[p] for _, _, p in rows], default=None, return_dtype=pl.Int32)
+    group = pl.Series("peer_group", labels, dtype=pl.String).gather(peer)
+    keep = [df.get_column(x) for x in df.columns if not x.startswith(("f_", "p_", "q_", "neg_", "x_"))]
+    return pl.DataFrame([*keep, group, cell.alias("_cell"), peer.alias("_peer")])
 
 
-class _Layout:
+class Layout:
     """Firms ordered by cell (stage×cluster, sorted): each cell, stage and the city is a contiguous slice."""
 
     def __init__(self, df: pl.DataFrame) -> None:
         cells = df["_cell"].to_numpy()
         self.order = np.argsort(cells, kind="stable")
+        narrow = pl.DataFrame([df.get_column(x) for x in ("_cell", "stage", "cluster_id", "peer_group")])
         table = (
-            df.group_by("_cell", "stage", "cluster_id", "peer_group").agg(pl.len().alias("n")).sort("_cell")
+            narrow.group_by("_cell")
+            .agg(pl.first("stage"), pl.first("cluster_id"), pl.first("peer_group"), pl.len().alias("n"))
+            .sort("_cell")
         )
         self.keys: list[tuple[str, str, str]] = [
             (r[0], r[1], r[2]) for r in table.select("stage", "cluster_id", "peer_group").rows()
         ]
         self.bounds = np.concatenate([[0], np.cumsum(table["n"].to_numpy())]).astype(np.int64)
+        self._values: dict[str, FloatArray] = {}
 
     def values(self, df: pl.DataFrame, column: str) -> FloatArray:
-        raw: FloatArray = df[column].to_numpy().astype(np.float64)
-        return raw[self.order]
+        """The column as float64 in cell order (NaN = missing); kept for the next caller (the reference
+        build and the percentile lookup of a round read every indicator once each)."""
+        cached = self._values.get(column)
+        if cached is None:
+            raw: FloatArray = df[column].to_numpy().astype(np.float64, copy=False)
+            cached = self._values[column] = raw[self.order]
+        return cached
 
     def unsort(self, ordered: IntArray) -> IntArray:
         out = np.empty_like(ordered)
@@ -109,13 +146,104 @@ class _Layout:
         return out
 
 
-def build_reference(df: pl.DataFrame, rb: PointsRulebook, threads: int | None = None) -> Reference:
-    """Freeze the quantiles of every peer group the round uses and of every fallback level."""
+def _ordered_keys(values: FloatArray) -> npt.NDArray[np.uint64]:
+    """An order-preserving map of (non-NaN) float64 to uint64: the IEEE bit trick."""
+    bits = values.view(np.uint64)
+    sign = np.uint64(1 << 63)
+    out: npt.NDArray[np.uint64] = np.where(bits & sign, ~bits, bits | sign)
+    return out
+
+
+def _from_keys(keys: npt.NDArray[np.uint64]) -> FloatArray:
+    sign = np.uint64(1 << 63)
+    bits = np.where(keys & sign, keys & ~sign, ~keys)
+    out: FloatArray = bits.view(np.float64)
+    return out
+
+
+def _selected(runs: list[FloatArray], groups: list[list[int]], ranks: list[IntArray]) -> list[FloatArray]:
+    """For each group (indices into ``runs``), the values at 0-based positions ``ranks[g]`` of the
+    ascending union of its sorted runs, without merging them: a bisection over the float64 ordering
+    finds, for every wanted rank at once, the smallest value v with #{x <= v} > rank — 64 steps of one
+    binary search per run (a run shared by several groups is searched once per step). Exact: each result
+    is an element of the union (a zero may come back as -0.0 where a sort would give 0.0; they compare
+    and interpolate alike)."""
+    sizes = [len(r) for r in ranks]
+    starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    total = int(starts[-1])
+    lo = np.empty(total, dtype=np.uint64)
+    hi = np.empty(total, dtype=np.uint64)
+    wanted: dict[int, list[IntArray]] = {}
+    for g, members in enumerate(groups):
+        live = [runs[i] for i in members if len(runs[i])]
+        span = slice(int(starts[g]), int(starts[g + 1]))
+        lo[span] = _ordered_keys(np.array([min(r[0] for r in live)]))[0]
+        hi[span] = _ordered_keys(np.array([max(r[-1] for r in live)]))[0]
+        for i in members:
+            if len(runs[i]):
+                wanted.setdefault(i, []).append(np.arange(span.start, span.stop))
+    searches = [(runs[i], np.concatenate(parts)) for i, parts in wanted.items()]
+    target = np.concatenate(ranks).astype(np.int64) + 1
+    while True:
+        open_ = lo < hi
+        if not open_.any():
+            found = _from_keys(lo)
+            return [found[starts[g] : starts[g + 1]] for g in range(len(groups))]
+        mid = lo + (hi - lo) // np.uint64(2)
+        v = _from_keys(mid)
+        count = np.zeros(total, dtype=np.int64)
+        for run, at in searches:
+            count[at] += np.searchsorted(run, v[at], side="right")
+        enough = count >= target
+        hi = np.where(open_ & enough, mid, hi)
+        lo = np.where(open_ & ~enough, mid + np.uint64(1), lo)
+
+
+def order_statistics(runs: list[FloatArray], ranks: IntArray) -> FloatArray:
+    """The values at 0-based positions ``ranks`` of the ascending union of the sorted ``runs``."""
+    return _selected(runs, [list(range(len(runs)))], [ranks])[0]
+
+
+def grouped_quantiles(
+    runs: list[FloatArray], groups: list[list[int]], k_points: int
+) -> list[tuple[FloatArray | None, int]]:
+    """``quantile_points`` of the union of each group's sorted runs (a one-run group: that run), with
+    every group's order statistics selected in one pass (:func:`_selected`)."""
+    out: list[tuple[FloatArray | None, int]] = [(None, 0)] * len(groups)
+    merged: list[int] = []
+    ranks: list[IntArray] = []
+    k = np.arange(k_points, dtype=np.int64)
+    for g, members in enumerate(groups):
+        m = sum(len(runs[i]) for i in members)
+        if m and len(members) == 1:
+            out[g] = (quantile_points(runs[members[0]], k_points), m)
+        elif m:
+            j = (k * (m - 1)) // (k_points - 1)
+            merged.append(g)
+            ranks.append(np.unique(np.concatenate([j, np.minimum(j + 1, m - 1)])))
+    if merged:
+        for g, needed, stats in zip(
+            merged, ranks, _selected(runs, [groups[g] for g in merged], ranks), strict=True
+        ):
+            m = sum(len(runs[i]) for i in groups[g])
+            # a sample holding only the needed order statistics, at their positions: the same quantiles
+            sample = np.zeros(m, dtype=np.float64)
+            sample[needed] = stats
+            out[g] = (quantile_points(sample, k_points), m)
+    return out
+
+
+def quantiles_of_runs(runs: list[FloatArray], k_points: int) -> tuple[FloatArray | None, int]:
+    """quantile_points of the union of sorted runs (one run: that run itself)."""
+    return grouped_quantiles(runs, [list(range(len(runs)))], k_points)[0]
+
+
+def _empty_reference(rb: PointsRulebook, layout: Layout) -> tuple[Reference, list[dict[str, list[int]]]]:
+    """The reference's groups (every level's groups with at least min_size firms, and the city) and, per
+    level, each group's cells."""
     lv = levels(rb)
-    k_points = rb.peer_groups.quantile_points
-    layout = _Layout(df)
     keys, bounds = layout.keys, layout.bounds
-    ref = Reference(k_points=k_points, levels=lv)
+    ref = Reference(k_points=rb.peer_groups.quantile_points, levels=lv)
     members: list[dict[str, list[int]]] = []
     for li, level in enumerate(lv):
         level_members: dict[str, list[int]] = {}
@@ -128,36 +256,77 @@ def build_reference(df: pl.DataFrame, rb: PointsRulebook, threads: int | None = 
                 ref.quantiles[label] = {}
                 ref.value_counts[label] = {}
         members.append(level_members)
+    return ref, members
 
-    def one(ind_id: str) -> list[tuple[str, FloatArray | None, int]]:
+
+Rows = list[tuple[str, FloatArray | None, int]]
+
+
+def build_reference(
+    df: pl.DataFrame,
+    rb: PointsRulebook,
+    threads: int | None = None,
+    layout: Layout | None = None,
+    percentiles: list[pl.Series] | None = None,
+) -> Reference:
+    """Freeze the quantiles of every peer group the round uses and of every fallback level.
+
+    Each cell (stage×cluster) is sorted once; the quantiles of a group made of several cells (a stage,
+    the city) are read from the cells' sorted runs by :func:`order_statistics` (no re-sort). When
+    ``percentiles`` is a list, every firm's percentile against the new reference is appended to it, as
+    :func:`apply_reference` gives them, computed on the sorted cells (sorted keys make the lookup cheap;
+    each value's arithmetic is the same)."""
+    layout = layout or Layout(df)
+    keys, bounds = layout.keys, layout.bounds
+    k_points = rb.peer_groups.quantile_points
+    ref, members = _empty_reference(rb, layout)
+
+    def one(ind_id: str, log: bool) -> tuple[Rows, pl.Series | None]:
         values = layout.values(df, c.value_col(ind_id))
-        runs = []
+        runs, orders = [], []
         for i in range(len(keys)):
             part = values[bounds[i] : bounds[i + 1]]
-            runs.append(np.sort(part[~np.isnan(part)]))
-        out = []
-        for level_members in members:
-            for label, idxs in level_members.items():
-                if label not in ref.quantiles:
-                    continue
-                merged = runs[idxs[0]] if len(idxs) == 1 else np.sort(np.concatenate([runs[i] for i in idxs]))
-                out.append((label, quantile_points(merged, k_points) if len(merged) else None, len(merged)))
-        return out
+            present = np.flatnonzero(~np.isnan(part))  # missing values score 0; sorting without them is
+            order = present[np.argsort(part[present])]  # also faster (NaN-free arrays sort vectorised)
+            runs.append(part[order])
+            orders.append(order)
+        labels = [lab for level in members for lab in level if lab in ref.quantiles]
+        cells = [idxs for level in members for lab, idxs in level.items() if lab in ref.quantiles]
+        rows: Rows = [
+            (label, q, n)
+            for label, (q, n) in zip(labels, grouped_quantiles(runs, cells, k_points), strict=True)
+        ]
+        found = {label: q for label, q, _ in rows}
+        if percentiles is None:
+            return rows, None
+        micro = np.zeros(len(values), dtype=np.int64)
+        for i, (_, _, peer) in enumerate(keys):
+            q = found[peer]
+            if q is not None:
+                micro[bounds[i] + orders[i]] = percentile_micro(q, runs[i], log)
+        return rows, pl.Series(c.micro_col(ind_id), layout.unsort(micro))
 
-    ids = [ind.id for ind in rb.indicator_list]
+    inds = rb.indicator_list
     with ThreadPoolExecutor(max_workers=threads or os.cpu_count() or 1) as pool:
-        for ind_id, rows in zip(ids, pool.map(one, ids), strict=True):
-            for label, q, n in rows:
-                ref.quantiles[label][ind_id] = q
-                ref.value_counts[label][ind_id] = n
+        done = list(pool.map(lambda ind: one(ind.id, ind.interpolate == "log"), inds))
+    for ind, (rows, series) in zip(inds, done, strict=True):
+        for label, q, n in rows:
+            ref.quantiles[label][ind.id] = q
+            ref.value_counts[label][ind.id] = n
+        if percentiles is not None and series is not None:
+            percentiles.append(series)
     return ref
 
 
 def apply_reference(
-    df: pl.DataFrame, rb: PointsRulebook, ref: Reference, threads: int | None = None
+    df: pl.DataFrame,
+    rb: PointsRulebook,
+    ref: Reference,
+    threads: int | None = None,
+    layout: Layout | None = None,
 ) -> list[pl.Series]:
     """Percentile millionths of every indicator for every firm, against its peer group's frozen quantiles."""
-    layout = _Layout(df)
+    layout = layout or Layout(df)
 
     def one(ind_id: str, log: bool) -> pl.Series:
         values = layout.values(df, c.value_col(ind_id))

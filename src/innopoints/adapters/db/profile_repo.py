@@ -213,13 +213,22 @@ def snapshot_row(rnd: ScoringRound, uscc: str) -> pl.DataFrame | None:
 
 
 def top_results(
-    session: Session, round_id: int, flag: str, peer_group: str | None, limit: int
+    session: Session,
+    round_id: int,
+    flag: str,
+    peer_group: str | None,
+    limit: int,
+    *,
+    scope: sa.ColumnElement[bool] | None = None,
 ) -> tuple[int, list[ScoringResult]]:
-    """Firms on one list (``top5``/``top10``/``top20``) ordered by peer group and rank; (total, first rows)."""
+    """Firms on one list (``top5``/``top10``/``top20``) ordered by peer group and rank; (total, first rows).
+    ``scope``: an extra condition (the viewer's data scope) limiting both the total and the rows."""
     r = ScoringResult
     cond = [r.round_id == round_id, getattr(r, flag).is_(True)]
     if peer_group is not None:
         cond.append(r.peer_group == peer_group)
+    if scope is not None:
+        cond.append(scope)
     total = session.execute(sa.select(sa.func.count()).select_from(r).where(*cond)).scalar_one()
     query = sa.select(r).where(*cond).order_by(r.peer_group, r.peer_rank, r.uscc).limit(limit)
     return total, list(session.execute(query).scalars())

@@ -16,8 +16,7 @@ from innopoints.adapters.db.scoring_tables import ScoringReference, ScoringResul
 from innopoints.adapters.db.tables import Enterprise, NegativeRecord, Qualification
 from innopoints.errors import NotFound
 from innopoints.scoring.reference import Reference
-
-LIST_COLUMNS = ("top5", "top10", "top20")
+from innopoints.scoring.result_columns import LOADED_COLUMNS, STORED_COLUMNS
 
 
 def _frame(session: Session, query: Any, schema: dict[str, Any]) -> pl.DataFrame:
@@ -74,12 +73,24 @@ def read_evaluator_history(
     session: Session, year: int, reads: list[tuple[list[int] | None, list[str]]]
 ) -> dict[str, pl.DataFrame]:
     """What the ladder evaluators read beyond the round's two years: enterprises (uscc,
-    registration_date, listed) and one WIDE panel merging ``reads`` — (years or None for every
-    year, fields) — keyed by (uscc, year), years after ``year + 1`` left out."""
+    registration_date, listed, high_tech_field_id) and one WIDE panel merging ``reads`` — (years or None
+    for every year, fields) — keyed by (uscc, year), years after ``year + 1`` left out."""
     ent = _frame(
         session,
-        sa.select(Enterprise.id, Enterprise.uscc, Enterprise.registration_date, Enterprise.listed),
-        {"id": pl.Int64, "uscc": pl.String, "registration_date": pl.Date, "listed": pl.Boolean},
+        sa.select(
+            Enterprise.id,
+            Enterprise.uscc,
+            Enterprise.registration_date,
+            Enterprise.listed,
+            Enterprise.high_tech_field_id,
+        ),
+        {
+            "id": pl.Int64,
+            "uscc": pl.String,
+            "registration_date": pl.Date,
+            "listed": pl.Boolean,
+            "high_tech_field_id": pl.String,
+        },
     )
     wide: pl.DataFrame | None = None
     for years, fields in reads:
@@ -139,23 +150,6 @@ def save_results(session: Session, round_id: int, results: pl.DataFrame, group_i
     from innopoints.adapters.analytics.columns import group_col
     from innopoints.adapters.db.bulk import insert_many
 
-    cols = [
-        "uscc",
-        "stage",
-        "peer_group",
-        "points_centi",
-        "base_centi",
-        "bonus_points",
-        "penalty_points",
-        "peer_rank",
-        "peer_size",
-        "city_rank",
-        "percentile_bp",
-        *LIST_COLUMNS,
-        "ladder_stage",
-        "tech_sme_score",
-        "tech_sme_qualified",
-    ]
     scores = pl.concat_str(
         [pl.lit("{")]
         + [
@@ -166,7 +160,7 @@ def save_results(session: Session, round_id: int, results: pl.DataFrame, group_i
         ]
         + [pl.lit("}")]
     ).alias("group_scores_json")
-    frame = results.select(pl.lit(round_id).alias("round_id"), *cols, scores)
+    frame = results.select(pl.lit(round_id).alias("round_id"), *STORED_COLUMNS, scores)
     insert_many(session.connection(), ScoringResult.__table__, frame.columns, frame.iter_rows())  # type: ignore[arg-type]
 
 
@@ -177,36 +171,15 @@ def get_round(session: Session, round_id: int) -> ScoringRound:
     return rnd
 
 
+_LOADED_TYPES: dict[str, Any] = {"points_centi": pl.Int64, "tech_sme_qualified": pl.Boolean} | {
+    c: pl.Int64 for c in ("peer_rank", "peer_size", "city_rank", "percentile_bp")
+}
+
+
 def load_results(session: Session, round_id: int) -> pl.DataFrame:
     r = ScoringResult
-    query = sa.select(
-        r.uscc,
-        r.stage,
-        r.peer_group,
-        r.points_centi,
-        r.peer_rank,
-        r.peer_size,
-        r.city_rank,
-        r.percentile_bp,
-        r.ladder_stage,
-        r.tech_sme_qualified,
-    ).where(r.round_id == round_id)
-    return _frame(
-        session,
-        query,
-        {
-            "uscc": pl.String,
-            "stage": pl.String,
-            "peer_group": pl.String,
-            "points_centi": pl.Int64,
-            "peer_rank": pl.Int64,
-            "peer_size": pl.Int64,
-            "city_rank": pl.Int64,
-            "percentile_bp": pl.Int64,
-            "ladder_stage": pl.String,
-            "tech_sme_qualified": pl.Boolean,
-        },
-    )
+    query = sa.select(*[getattr(r, c) for c in LOADED_COLUMNS]).where(r.round_id == round_id)
+    return _frame(session, query, {c: _LOADED_TYPES.get(c, pl.String) for c in LOADED_COLUMNS})
 
 
 def list_rounds(session: Session) -> list[ScoringRound]:

@@ -16,6 +16,8 @@ from innopoints.web.schemas import (
 )
 
 ERRORS: dict[int | str, dict[str, object]] = {
+    401: {"model": ErrorBody, "description": "未登录或令牌无效 (not authenticated)"},
+    403: {"model": ErrorBody, "description": "角色无权使用，或企业不在数据范围内 (forbidden)"},
     404: {"model": ErrorBody, "description": "企业不存在 (not found)"},
     422: {"model": ErrorBody, "description": "参数无效 (invalid parameter)"},
 }

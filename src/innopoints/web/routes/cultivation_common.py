@@ -1,8 +1,10 @@
 """Helpers shared by the cultivation-issue APIs (potential, policy, targets, pool): JSON rendering with exact
-decimals, the enterprise 404 check, pagination, file downloads and the declared access scope of a route.
+decimals, the enterprise 404 check, pagination, file downloads and the access a route requires.
 
-Access scopes: every route declares ``openapi_extra=scope("…")`` — the one place where the role/scope check of a
-later issue will be enforced (the scope is published in the OpenAPI document as ``x-required-scope``).
+Access: every route declares ``**requires("capability")`` (a capability of ``accounts.access.CAPABILITIES``).
+It makes the route answer 401 without a session or token and 403 for a role without the capability, before
+any parameter is looked at, and publishes the capability in OpenAPI as ``x-required-capability``. The data
+scope (which firms) is checked by the services the route calls, with the ``Actor`` passed in.
 """
 
 from __future__ import annotations
@@ -16,11 +18,14 @@ from fractions import Fraction
 from typing import Any, TypeVar
 from urllib.parse import quote
 
+from fastapi import Depends
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from innopoints.accounts.access import CAPABILITIES, require
 from innopoints.adapters.db import enterprise_repo
 from innopoints.errors import NotFound, UserError
+from innopoints.web.auth import PrincipalDep
 from innopoints.web.schemas import ErrorBody
 
 T = TypeVar("T")
@@ -30,6 +35,9 @@ JSON_OK: dict[int | str, dict[str, Any]] = {200: {"content": {"application/json"
 NOT_FOUND = {"model": ErrorBody, "description": "资源不存在 (not found)"}
 CONFLICT = {"model": ErrorBody, "description": "前置步骤尚未完成 (a prerequisite is missing)"}
 INVALID = {"model": ErrorBody, "description": "参数无效 (invalid parameter)"}
+UNAUTHENTICATED = {"model": ErrorBody, "description": "未登录或令牌无效 (not authenticated)"}
+FORBIDDEN = {"model": ErrorBody, "description": "角色无权使用，或企业不在数据范围内 (forbidden)"}
+DENIED: dict[int | str, dict[str, Any]] = {401: UNAUTHENTICATED, 403: FORBIDDEN}
 MEDIA = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -37,9 +45,18 @@ MEDIA = {
 }
 
 
-def scope(name: str) -> dict[str, Any]:
-    """The access scope a route requires (enforced by the roles issue; listed in OpenAPI now)."""
-    return {"x-required-scope": name}
+def requires(capability: str) -> dict[str, Any]:
+    """Route keyword arguments enforcing sign-in and a capability (403 otherwise) and documenting it."""
+    if capability not in CAPABILITIES:
+        raise KeyError(f"unknown capability {capability!r}: add it to accounts.access.CAPABILITIES")
+
+    def check(principal: PrincipalDep) -> None:
+        require(principal, capability)
+
+    return {
+        "dependencies": [Depends(check)],
+        "openapi_extra": {"x-required-capability": capability},
+    }
 
 
 def _default(value: Any) -> Any:

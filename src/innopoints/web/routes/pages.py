@@ -1,4 +1,5 @@
-"""HTML pages: overview, enterprise list (with export) and enterprise detail."""
+"""HTML pages: the enterprise list (with export). The dashboard is in ``dashboard_pages``, the enterprise
+profile page in ``profile_pages``."""
 
 from __future__ import annotations
 
@@ -10,9 +11,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from innopoints.profile.service import page_summary
 from innopoints.registry.directory import PAGE_SIZES, QUALIFICATION_KINDS, SORT_LABELS, qualification_label
-from innopoints.scoring.rulebook import load_points
 from innopoints.web.deps import DirectoryDep, ListQueryDep
 from innopoints.web.templating import render
 
@@ -33,12 +32,6 @@ def _url_with(request: Request, **changes: object) -> Callable[..., str]:
         return "?" + urlencode(params)
 
     return build
-
-
-@router.get("/dashboard", operation_id="page_overview", response_class=HTMLResponse, include_in_schema=False)
-def overview(request: Request, directory: DirectoryDep) -> HTMLResponse:
-    context = {"overview": directory.overview(), "region": directory.region}
-    return render(request, "index.html", context, synthetic=directory.is_synthetic())
 
 
 @router.get(
@@ -82,28 +75,3 @@ def export_enterprises(
         f"attachment; filename=\"enterprises-{date.today():%Y%m%d}.{fmt}\"; filename*=UTF-8''{quote(name)}"
     )
     return Response(content, media_type=MEDIA_TYPES[fmt], headers={"Content-Disposition": disposition})
-
-
-@router.get(
-    "/enterprises/{uscc}",
-    operation_id="page_enterprise_detail",
-    response_class=HTMLResponse,
-    include_in_schema=False,
-)
-def enterprise_detail(
-    request: Request,
-    directory: DirectoryDep,
-    uscc: str,
-    unit: Annotated[str | None, Query(description="yuan：以元显示精确值；默认万元")] = None,
-) -> HTMLResponse:
-    detail = directory.detail(uscc)
-    profile = page_summary(directory.session, load_points(request.app.state.settings.region), uscc)
-    context = {
-        "profile": profile,
-        "gap_items": [] if profile is None else profile["gap_items"],
-        "detail": detail,
-        "exact": unit == "yuan",
-        "today": directory.today,
-        "region": directory.region,
-    }
-    return render(request, "enterprise_detail.html", context, synthetic=directory.is_synthetic())

@@ -12,26 +12,31 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from innopoints.accounts.context import Actor
 from innopoints.errors import NotFound
-from innopoints.policy.library import Policy, load_library
+from innopoints.policy.library import Policy
 from innopoints.policy.schema import BENEFIT_ZH, STATUS_ZH
-from innopoints.policy.service import EXPORT_COLUMNS, eligible_firms, match_firm
+from innopoints.policy.service import EXPORT_COLUMNS, eligible_firms_for, library_for, match_firm_for
 from innopoints.policy.single import STATUS_TEXT
 from innopoints.registry.exporting import export_rows
+from innopoints.registry.scope import audit_listed
 from innopoints.rules.results import Status
+from innopoints.web.auth import ActorDep
 from innopoints.web.deps import ContainerDep, SessionDep
 from innopoints.web.routes.cultivation_common import (
+    DENIED,
     INVALID,
     JSON_OK,
     NOT_FOUND,
     download,
     json_response,
     paginate,
-    require_enterprise,
-    scope,
+    requires,
 )
 
-router = APIRouter(prefix="/api", tags=["政策匹配 (policies)"], responses={404: NOT_FOUND, 422: INVALID})
+router = APIRouter(
+    prefix="/api", tags=["政策匹配 (policies)"], responses={**DENIED, 404: NOT_FOUND, 422: INVALID}
+)
 
 
 class ListStatus(StrEnum):
@@ -54,8 +59,8 @@ WANTED = {
 }
 
 
-def _policy(policy_id: str, region: str) -> Policy:
-    for policy in load_library(region):
+def _policy(actor: Actor, policy_id: str, region: str) -> Policy:
+    for policy in library_for(actor, region):
         if policy.id == policy_id:
             return policy
     raise NotFound(f"未找到政策 {policy_id} (unknown policy)")
@@ -94,10 +99,10 @@ def _describe(p: Policy) -> dict[str, Any]:
     summary="政策库：名称、适用阶段、支持内容（金额带单位）、截止日期、出处与性质（官方 / 示例）",
     response_class=Response,
     responses=JSON_OK,
-    openapi_extra=scope("policy:read"),
+    **requires("policy.library"),
 )
-def list_policies(container: ContainerDep) -> Response:
-    return json_response({"items": [_describe(p) for p in load_library(container.settings.region)]})
+def list_policies(container: ContainerDep, actor: ActorDep) -> Response:
+    return json_response({"items": [_describe(p) for p in library_for(actor, container.settings.region)]})
 
 
 @router.get(
@@ -106,10 +111,10 @@ def list_policies(container: ContainerDep) -> Response:
     summary="一项政策的说明",
     response_class=Response,
     responses=JSON_OK,
-    openapi_extra=scope("policy:read"),
+    **requires("policy.library"),
 )
-def get_policy(container: ContainerDep, policy_id: str) -> Response:
-    return json_response(_describe(_policy(policy_id, container.settings.region)))
+def get_policy(container: ContainerDep, actor: ActorDep, policy_id: str) -> Response:
+    return json_response(_describe(_policy(actor, policy_id, container.settings.region)))
 
 
 @router.get(
@@ -126,11 +131,12 @@ def get_policy(container: ContainerDep, policy_id: str) -> Response:
             }
         }
     },
-    openapi_extra=scope("policy:read"),
+    **requires("policy.eligible"),
 )
 def list_eligible(
     container: ContainerDep,
     session: SessionDep,
+    actor: ActorDep,
     policy_id: str,
     status: Annotated[
         ListStatus, Query(description="matched 符合、unknown 待核实、all 两者")
@@ -141,10 +147,11 @@ def list_eligible(
     page_size: Annotated[int, Query(description="每页条数：20、50 或 100")] = 20,
     fmt: Annotated[ExportFormat | None, Query(alias="format", description="导出格式 csv 或 xlsx")] = None,
 ) -> Response:
-    policy = _policy(policy_id, container.settings.region)
+    policy = _policy(actor, policy_id, container.settings.region)
     day = as_of or dt.date.today()
-    result = eligible_firms(
-        session.connection(),
+    result = eligible_firms_for(
+        session,
+        actor,
         container.region,
         policy.id,
         day,
@@ -152,10 +159,13 @@ def list_eligible(
         include_unknown=status is not ListStatus.matched,
     )
     rows = [r for r in result.rows if r["status"] in WANTED[status]]
+    label = f"{policy.meta.name.zh}（{status.value}）"
     if fmt is not None:
         data = export_rows(EXPORT_COLUMNS, rows, fmt.value)
+        audit_listed(session, actor, "export_list", [r["uscc"] for r in rows], detail=f"导出 {label}")
         return download(data, fmt.value, f"{policy.meta.name.zh}_{status.value}_{day.isoformat()}")
     body = paginate(rows, page, page_size)
+    audit_listed(session, actor, "list_enterprises", [r["uscc"] for r in body["items"]], detail=label)
     return json_response(
         {
             "policy": _describe(policy),
@@ -175,18 +185,18 @@ def list_eligible(
     summary="一家企业对全部政策的匹配：符合 / 不符合 / 待核实，附理由、缺少的数据与出处",
     response_class=Response,
     responses=JSON_OK,
-    openapi_extra=scope("policy:read"),
+    **requires("policy.view"),
 )
 def get_enterprise_policies(
     container: ContainerDep,
     session: SessionDep,
+    actor: ActorDep,
     uscc: str,
     as_of: Annotated[dt.date | None, AS_OF] = None,
     round_id: Annotated[int | None, ROUND] = None,
 ) -> Response:
-    code = require_enterprise(session, uscc)
-    found = match_firm(
-        session.connection(), code, as_of or dt.date.today(), round_id, container.settings.region
+    found = match_firm_for(
+        session, actor, uscc, as_of or dt.date.today(), round_id, container.settings.region
     )
     answer = found.as_dict()
     grouped: dict[str, list[dict[str, Any]]] = {s.value: [] for s in Status}

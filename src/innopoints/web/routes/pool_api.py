@@ -15,26 +15,29 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from innopoints.accounts.context import Actor
 from innopoints.adapters.db import cultivation_repo as repo
 from innopoints.bootstrap import Container
 from innopoints.cultivation.care import FOLLOW_UP_ZH, ROLE_ZH
 from innopoints.cultivation.history import KIND_ZH
 from innopoints.cultivation.report import CHANGE_ORDER, export_diff, pool_diff
 from innopoints.cultivation.rulebook import CultivationRulebook, load_cultivation
-from innopoints.cultivation.service import firm_history, pool_at, screened_round_ids
+from innopoints.cultivation.service import firm_history, pool_alerts, pool_at, screened_round_ids
 from innopoints.errors import UserError
+from innopoints.registry.scope import audit_listed
+from innopoints.web.auth import ActorDep
 from innopoints.web.deps import ContainerDep, SessionDep
 from innopoints.web.errors import error_response
 from innopoints.web.routes.cultivation_common import (
     CONFLICT,
+    DENIED,
     INVALID,
     JSON_OK,
     NOT_FOUND,
     download,
     json_response,
     paginate,
-    require_enterprise,
-    scope,
+    requires,
 )
 
 NOT_SCREENED = (
@@ -48,7 +51,7 @@ PAGE_SIZE = Query(description="每页条数：20、50 或 100")
 router = APIRouter(
     prefix="/api",
     tags=["培育库 (cultivation pool)"],
-    responses={404: NOT_FOUND, 409: CONFLICT, 422: INVALID},
+    responses={**DENIED, 404: NOT_FOUND, 409: CONFLICT, 422: INVALID},
 )
 
 
@@ -91,7 +94,12 @@ def _tier_zh(book: CultivationRulebook, tier_id: object) -> str:
 
 
 def _members(
-    container: Container, session: Session, round_id: int, tier: str | None, district: str | None
+    container: Container,
+    session: Session,
+    actor: Actor,
+    round_id: int,
+    tier: str | None,
+    district: str | None,
 ) -> list[dict[str, Any]]:
     book, region = _book(container), container.region
     tiers = {t.id: t for t in book.tiers.tiers}
@@ -99,7 +107,7 @@ def _members(
         raise UserError(f"参数 tier：未知层级“{tier}”，应为 {'、'.join(tiers)} (unknown tier)")
     if district is not None and district not in {d.id for d in region.districts}:
         raise UserError(f"参数 district：未知区县代码“{district}” (unknown district code)")
-    members = pool_at(session, round_id)
+    members = pool_at(session, round_id, actor=actor)
     if tier is not None:
         members = members.filter(pl.col("tier") == tier)
     firms = repo.enterprises(session, ["uscc", "name", "district_code", "cluster_id"])
@@ -131,12 +139,13 @@ def _members(
     summary="培育库在库企业（按已筛选批次重放事件得到），可按层级、区县筛选，分页",
     response_class=Response,
     responses=JSON_OK,
-    openapi_extra=scope("pool:read"),
+    **requires("pool.view"),
 )
 def list_pool(
     request: Request,
     container: ContainerDep,
     session: SessionDep,
+    actor: ActorDep,
     round_id: Annotated[int | None, ROUND] = None,
     tier: Annotated[str | None, Query(description="层级：seedling 育苗、trunk 培干、pillar 强柱")] = None,
     district: Annotated[str | None, Query(description="区县代码（GB/T 2260），如 210112")] = None,
@@ -147,9 +156,11 @@ def list_pool(
         rid = _round(session, round_id)
     except NotScreened:
         return _not_screened(request)
-    rows = _members(container, session, rid, tier or None, district or None)
+    rows = _members(container, session, actor, rid, tier or None, district or None)
     counts = {t.id: sum(1 for r in rows if r["tier"] == t.id) for t in _book(container).tiers.tiers}
-    return json_response({"round": rid, "by_tier": counts, **paginate(rows, page, page_size)})
+    body = paginate(rows, page, page_size)
+    audit_listed(session, actor, "list_enterprises", [r["uscc"] for r in body["items"]], detail="培育库名单")
+    return json_response({"round": rid, "by_tier": counts, **body})
 
 
 @router.get(
@@ -158,12 +169,12 @@ def list_pool(
     summary="企业培育库历史：事件（入库 / 升级 / 降级 / 出库，带原因与依据）、各批次层级、指派、跟进与预警",
     response_class=Response,
     responses=JSON_OK,
-    openapi_extra=scope("pool:read"),
+    **requires("pool.view"),
 )
-def get_pool_history(container: ContainerDep, session: SessionDep, uscc: str) -> Response:
-    code = require_enterprise(session, uscc)
+def get_pool_history(container: ContainerDep, session: SessionDep, actor: ActorDep, uscc: str) -> Response:
+    history = firm_history(session, uscc, actor=actor)
+    code = history.uscc
     book = _book(container)
-    history = firm_history(session, code)
     events = [
         {
             **e,
@@ -203,7 +214,7 @@ def get_pool_history(container: ContainerDep, session: SessionDep, uscc: str) ->
                 }
                 for f in repo.follow_ups(session, code)
             ],
-            "alerts": [_alert(a) for a in repo.alerts(session, None, code)],
+            "alerts": [_alert(a) for a in pool_alerts(session, None, code)],
         }
     )
 
@@ -222,20 +233,25 @@ def get_pool_history(container: ContainerDep, session: SessionDep, uscc: str) ->
             }
         }
     },
-    openapi_extra=scope("pool:read"),
+    **requires("pool.view"),
 )
 def get_diff(
     container: ContainerDep,
     session: SessionDep,
+    actor: ActorDep,
     from_round: Annotated[int, Query(alias="from", ge=1, description="较早的已筛选批次号")],
     to_round: Annotated[int, Query(alias="to", ge=1, description="较晚的已筛选批次号")],
     page: Annotated[int, PAGE] = 1,
     page_size: Annotated[int, PAGE_SIZE] = 100,
     fmt: Annotated[ExportFormat | None, Query(alias="format", description="导出格式 csv 或 xlsx")] = None,
 ) -> Response:
-    diff = pool_diff(session, _book(container), container.region, from_round, to_round)
+    diff = pool_diff(session, _book(container), container.region, from_round, to_round, actor=actor)
+    label = f"培育库变动 {from_round}→{to_round}"
     if fmt is not None:
+        audit_listed(session, actor, "export_list", diff.rows["uscc"].to_list(), detail=f"导出 {label}")
         return download(export_diff(diff, fmt.value), fmt.value, f"培育库变动_{from_round}_{to_round}")
+    body = paginate(diff.rows.to_dicts(), page, page_size)
+    audit_listed(session, actor, "list_enterprises", [r["uscc"] for r in body["items"]], detail=label)
     return json_response(
         {
             "from_round": from_round,
@@ -244,7 +260,7 @@ def get_diff(
             "labels_zh": {k: KIND_ZH[k] for k in CHANGE_ORDER},
             "by_district": diff.by_district.to_dicts(),
             "by_cluster": diff.by_cluster.to_dicts(),
-            **paginate(diff.rows.to_dicts(), page, page_size),
+            **body,
         }
     )
 
@@ -271,15 +287,17 @@ def _alert(a: Any) -> dict[str, Any]:
     summary="培育库预警：在库企业在相邻两个已筛选批次之间跨越阈值（积分下降、百分位变化等）",
     response_class=Response,
     responses=JSON_OK,
-    openapi_extra=scope("pool:read"),
+    **requires("pool.view"),
 )
 def list_alerts(
     session: SessionDep,
+    actor: ActorDep,
     round_id: Annotated[int | None, ROUND] = None,
     uscc: Annotated[str | None, Query(description="只看一家企业（统一社会信用代码）")] = None,
     page: Annotated[int, PAGE] = 1,
     page_size: Annotated[int, PAGE_SIZE] = 20,
 ) -> Response:
-    code = require_enterprise(session, uscc) if uscc else None
-    rows = [_alert(a) for a in repo.alerts(session, round_id, code)]
-    return json_response(paginate(rows, page, page_size))
+    rows = [_alert(a) for a in pool_alerts(session, round_id, uscc or None, actor=actor)]
+    body = paginate(rows, page, page_size)
+    audit_listed(session, actor, "list_enterprises", [r["uscc"] for r in body["items"]], detail="培育库预警")
+    return json_response(body)

@@ -20,17 +20,19 @@ from innopoints.potential.data import PotentialData, load_database
 from innopoints.potential.explain import Explanation, Factor, explain_firm
 from innopoints.potential.labels import label_specs
 from innopoints.potential.registry import StoredModel, load, resolve
+from innopoints.registry.scope import read_firm
 from innopoints.scoring.rulebook import load_points
+from innopoints.web.auth import ActorDep
 from innopoints.web.deps import ContainerDep, SessionDep
 from innopoints.web.errors import error_response
 from innopoints.web.routes.cultivation_common import (
     CONFLICT,
+    DENIED,
     INVALID,
     JSON_OK,
     NOT_FOUND,
     json_response,
-    require_enterprise,
-    scope,
+    requires,
 )
 
 NO_MODEL = (
@@ -44,7 +46,7 @@ CARD_KEYS = ("model_id", "created_at", "data_source", "random_state", "rulebook_
 router = APIRouter(
     prefix="/api",
     tags=["成长潜力 (growth potential)"],
-    responses={404: NOT_FOUND, 409: CONFLICT, 422: INVALID},
+    responses={**DENIED, 404: NOT_FOUND, 409: CONFLICT, 422: INVALID},
 )
 
 
@@ -108,17 +110,18 @@ def _no_model(request: Request) -> Response:
     summary="企业成长潜力：高成长与两年内晋级梯度的概率及主要提高 / 降低因素",
     response_class=Response,
     responses=JSON_OK,
-    openapi_extra=scope("potential:read"),
+    **requires("potential.view"),
 )
 def get_potential(
     request: Request,
     container: ContainerDep,
     session: SessionDep,
+    actor: ActorDep,
     uscc: str,
     model_id: Annotated[str | None, Query(alias="model", description="模型编号，缺省为最新模型")] = None,
     top: Annotated[int, Query(ge=1, le=10, description="每个方向列出的因素数")] = 3,
 ) -> Response:
-    code = require_enterprise(session, uscc)
+    code = read_firm(session, actor, uscc, action="view_profile", part="profile")
     try:
         model = _stored_model(request, container, model_id)
     except NoModel:
@@ -148,7 +151,7 @@ def get_potential(
     summary="发展潜力模型卡：训练窗口、标签定义、特征、测试指标（模型与基线）",
     response_class=Response,
     responses=JSON_OK,
-    openapi_extra=scope("potential:read"),
+    **requires("potential.view"),
 )
 def get_model_card(
     request: Request,

@@ -21,11 +21,14 @@ from pydantic import BaseModel, Field
 from innopoints.profile import service
 from innopoints.rules.results import plain
 from innopoints.scoring.rulebook import load_points
+from innopoints.web.auth import ActorDep
 from innopoints.web.deps import ContainerDep, SessionDep
 from innopoints.web.errors import error_response
+from innopoints.web.routes.cultivation_common import DENIED, requires
 from innopoints.web.schemas import ErrorBody
 
 ERRORS: dict[int | str, dict[str, Any]] = {
+    **DENIED,
     404: {"model": ErrorBody, "description": "企业或评价批次不存在 (not found)"},
     409: {
         "model": ErrorBody,
@@ -77,11 +80,13 @@ def _answer(request: Request, build: Callable[[], Any]) -> Response:
     summary="企业画像：积分、排名、雷达、指标贡献、优势短板、三年趋势、梯度与差距、资格判断",
     response_class=Response,
     responses=JSON_OK,
+    **requires("profile.view"),
 )
 def get_profile(
     request: Request,
     container: ContainerDep,
     session: SessionDep,
+    actor: ActorDep,
     uscc: str,
     round_id: Annotated[
         int | None, Query(alias="round", ge=1, description="评价批次号；默认为含该企业的最近年度批次")
@@ -89,7 +94,10 @@ def get_profile(
     as_of: Annotated[dt.date | None, Query(description="资格判断日期，默认今天")] = None,
 ) -> Response:
     rb = load_points(container.settings.region)
-    return _answer(request, lambda: service.build_profile(session, rb, uscc, round_id=round_id, as_of=as_of))
+    return _answer(
+        request,
+        lambda: service.build_profile(session, rb, uscc, round_id=round_id, as_of=as_of, actor=actor),
+    )
 
 
 @router.get(
@@ -98,10 +106,12 @@ def get_profile(
     summary="到下一梯度（或指定目标）的差距：每项给出最小变化并复核",
     response_class=Response,
     responses=JSON_OK,
+    **requires("profile.view"),
 )
 def get_gap(
     request: Request,
     session: SessionDep,
+    actor: ActorDep,
     uscc: str,
     target: Annotated[
         str | None,
@@ -112,7 +122,7 @@ def get_gap(
 ) -> Response:
     return _answer(
         request,
-        lambda: service.gap(session, uscc, target=target or None, as_of=as_of, filing_year=year),
+        lambda: service.gap(session, uscc, target=target or None, as_of=as_of, filing_year=year, actor=actor),
     )
 
 
@@ -122,10 +132,12 @@ def get_gap(
     summary="假设分析：改动部分输入后重新评价，返回前后结论与变化的条件",
     response_class=Response,
     responses=JSON_OK,
+    **requires("profile.what_if"),
 )
 def post_what_if(
     request: Request,
     session: SessionDep,
+    actor: ActorDep,
     uscc: str,
     body: Annotated[WhatIfIn, Body()],
     as_of: Annotated[dt.date | None, Query(description="评价日期，默认今天")] = None,
@@ -134,7 +146,9 @@ def post_what_if(
     overrides = json.loads(json.dumps(body.overrides), parse_float=Decimal)  # money stays exact
     return _answer(
         request,
-        lambda: service.what_if(session, uscc, body.evaluator, overrides, as_of=as_of, filing_year=year),
+        lambda: service.what_if(
+            session, uscc, body.evaluator, overrides, as_of=as_of, filing_year=year, actor=actor
+        ),
     )
 
 
@@ -145,9 +159,10 @@ def post_what_if(
     tags=["积分评价批次 (rounds)"],
     response_class=Response,
     responses=JSON_OK,
+    **requires("round.view"),
 )
-def list_rounds(request: Request, session: SessionDep) -> Response:
-    return _answer(request, lambda: {"items": service.list_rounds(session)})
+def list_rounds(request: Request, session: SessionDep, actor: ActorDep) -> Response:
+    return _answer(request, lambda: {"items": service.list_rounds(session, actor=actor)})
 
 
 @router.get(
@@ -157,11 +172,13 @@ def list_rounds(request: Request, session: SessionDep) -> Response:
     tags=["积分评价批次 (rounds)"],
     response_class=Response,
     responses=JSON_OK,
+    **requires("round.view"),
 )
 def get_top(
     request: Request,
     container: ContainerDep,
     session: SessionDep,
+    actor: ActorDep,
     round_id: int,
     share: Annotated[Decimal, Query(description="榜单比例：0.05、0.10 或 0.20")] = Decimal("0.05"),
     peer_group: Annotated[str | None, Query(description="只看一个同类组，如 growth:robotics")] = None,
@@ -170,5 +187,7 @@ def get_top(
     rb = load_points(container.settings.region)
     return _answer(
         request,
-        lambda: service.top_list(session, rb, round_id, share, peer_group=peer_group or None, limit=limit),
+        lambda: service.top_list(
+            session, rb, round_id, share, peer_group=peer_group or None, limit=limit, actor=actor
+        ),
     )

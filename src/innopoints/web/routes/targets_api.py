@@ -18,18 +18,28 @@ from fastapi import APIRouter, Body, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from innopoints.accounts.context import Actor
 from innopoints.adapters.db.engine import unit_of_work
 from innopoints.bootstrap import Container
 from innopoints.errors import UserError
 from innopoints.registry.exporting import export_rows
+from innopoints.registry.scope import check
 from innopoints.targets import allocation as alloc
 from innopoints.targets.export import COLUMNS, report_rows
 from innopoints.targets.pdf import render_pdf
-from innopoints.targets.report import TargetsReport, build_report
+from innopoints.targets.report import TargetsReport, build_report, districts_in_scope
+from innopoints.web.auth import ActorDep
 from innopoints.web.deps import ContainerDep, SessionDep
-from innopoints.web.routes.cultivation_common import INVALID, JSON_OK, download, json_response, scope
+from innopoints.web.routes.cultivation_common import (
+    DENIED,
+    INVALID,
+    JSON_OK,
+    download,
+    json_response,
+    requires,
+)
 
-router = APIRouter(prefix="/api", tags=["年度目标 (targets)"], responses={422: INVALID})
+router = APIRouter(prefix="/api", tags=["年度目标 (targets)"], responses={**DENIED, 422: INVALID})
 
 YEAR = Query(ge=2000, le=2100, description="目标年度")
 AS_OF = Query(description="统计日期 YYYY-MM-DD，默认今天（年度已过则为 12 月 31 日）")
@@ -53,9 +63,17 @@ def _as_of(as_of: dt.date | None, year: int) -> dt.date:
     return as_of or min(dt.date.today(), dt.date(year, 12, 31))
 
 
-def _report(container: Container, session: SessionDep, year: int, as_of: dt.date | None) -> TargetsReport:
+def _report(
+    container: Container, session: SessionDep, actor: Actor, year: int, as_of: dt.date | None
+) -> TargetsReport:
+    """The report as the actor may see it (an officer: city rows and their own district's rows)."""
     return build_report(
-        session.connection(), year, _as_of(as_of, year), container.region, container.settings.region
+        session.connection(),
+        year,
+        _as_of(as_of, year),
+        container.region,
+        container.settings.region,
+        actor=actor,
     )
 
 
@@ -65,15 +83,16 @@ def _report(container: Container, session: SessionDep, year: int, as_of: dt.date
     summary="年度目标进度：当前值（实时计算）、完成进度、年底预计、预警与区县分解",
     response_class=Response,
     responses=JSON_OK,
-    openapi_extra=scope("targets:read"),
+    **requires("targets.view"),
 )
 def get_targets(
     container: ContainerDep,
     session: SessionDep,
+    actor: ActorDep,
     year: Annotated[int, YEAR] = 2026,
     as_of: Annotated[dt.date | None, AS_OF] = None,
 ) -> Response:
-    report = _report(container, session, year, as_of)
+    report = _report(container, session, actor, year, as_of)
     body = asdict(report)
     by_district: dict[str, dict[str, Any]] = {}
     for row in body.pop("districts"):
@@ -99,16 +118,17 @@ def get_targets(
             }
         }
     },
-    openapi_extra=scope("targets:read"),
+    **requires("targets.view"),
 )
 def export_targets(
     container: ContainerDep,
     session: SessionDep,
+    actor: ActorDep,
     fmt: Annotated[ReportFormat, Query(alias="format", description="xlsx 或 pdf")] = ReportFormat.xlsx,
     year: Annotated[int, YEAR] = 2026,
     as_of: Annotated[dt.date | None, AS_OF] = None,
 ) -> Response:
-    report = _report(container, session, year, as_of)
+    report = _report(container, session, actor, year, as_of)
     if fmt is ReportFormat.pdf:
         data = render_pdf(report)
     else:
@@ -117,8 +137,12 @@ def export_targets(
 
 
 def _allocation(
-    container: Container, session: SessionDep, year: int, indicator: str | None
+    container: Container, session: SessionDep, actor: Actor, year: int, indicator: str | None
 ) -> dict[str, Any]:
+    """Current district targets and their changes; an officer sees their own district's rows only (the
+    city total and its consistency are computed over every district)."""
+    check(actor, "targets.view")
+    visible = districts_in_scope(actor)
     region = container.region
     default = alloc.load_default(region, year, container.settings.region)
     if indicator is not None and indicator not in default.indicators:
@@ -140,6 +164,8 @@ def _allocation(
             for d in region.districts
         ]
         total = sum(t["value"] for t in districts)
+        if visible is not None:
+            districts = [t for t in districts if t["district"] in visible]
         items.append(
             {
                 "indicator": tid,
@@ -157,7 +183,11 @@ def _allocation(
         "source": default.source,
         "serious_below": default.serious_below,
         "indicators": items,
-        "changes": alloc.history(conn, year, indicator),
+        "changes": [
+            c
+            for c in alloc.history(conn, year, indicator)
+            if visible is None or c["district_code"] in visible
+        ],
     }
 
 
@@ -167,15 +197,16 @@ def _allocation(
     summary="区县目标分解：当前各区县目标（默认分解或最新调整）与全部调整记录",
     response_class=Response,
     responses=JSON_OK,
-    openapi_extra=scope("targets:read"),
+    **requires("targets.view"),
 )
 def get_allocation(
     container: ContainerDep,
     session: SessionDep,
+    actor: ActorDep,
     year: Annotated[int, YEAR] = 2026,
     indicator: Annotated[str | None, Query(description="只看一个指标，如 tech_brokers_cumulative")] = None,
 ) -> Response:
-    return json_response(_allocation(container, session, year, indicator))
+    return json_response(_allocation(container, session, actor, year, indicator))
 
 
 @router.post(
@@ -185,9 +216,12 @@ def get_allocation(
     status_code=201,
     response_class=Response,
     responses={201: {"content": {"application/json": {}}}},
-    openapi_extra=scope("targets:allocate"),
+    **requires("targets.edit"),
 )
-def post_allocation(container: ContainerDep, body: Annotated[AllocationIn, Body()]) -> Response:
+def post_allocation(
+    container: ContainerDep, actor: ActorDep, body: Annotated[AllocationIn, Body()]
+) -> Response:
+    check(actor, "targets.edit")
     default = alloc.load_default(container.region, body.year, container.settings.region)
     at = datetime.now(UTC)
     with unit_of_work(container.sessions) as s:
