@@ -75,11 +75,8 @@ def _default_scope(container: Container, role: str) -> dict[str, Any]:
 @contextmanager
 def client(container: Container, role: str, **scope: Any) -> Iterator[TestClient]:
     """A signed-in client of ``role``; enterprise and bank users get a default scope unless one is given."""
-    c = signed_in(container, role, **(scope or _default_scope(container, role)))
-    try:
+    with signed_in(container, role, **(scope or _default_scope(container, role))) as c:
         yield c
-    finally:
-        c.__exit__(None, None, None)
 
 
 def charts(html: str) -> dict[str, dict[str, Any]]:
