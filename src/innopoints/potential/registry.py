@@ -11,16 +11,18 @@ import platform
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from innopoints.errors import UserError
 from innopoints.potential.card import render_markdown
-from innopoints.potential.estimators import GrowthBoostingClassifier
-from innopoints.potential.evaluation import MODEL_NAMES, TaskResult
 from innopoints.potential.features import FEATURES
 from innopoints.potential.labels import label_specs
+
+if TYPE_CHECKING:  # scikit-learn is imported only when a model is trained or loaded (fast web start-up)
+    from innopoints.potential.estimators import GrowthBoostingClassifier
+    from innopoints.potential.evaluation import TaskResult
 
 CARD_JSON, CARD_MD = "card.json", "card.md"
 LIBRARIES = ("innopoints", "lightgbm", "scikit-learn", "numpy", "polars")
@@ -37,6 +39,8 @@ def library_versions() -> dict[str, str]:
 
 
 def build_card(results: dict[str, TaskResult], source: str, rulebook_hash: str, seed: int) -> dict[str, Any]:
+    from innopoints.potential.evaluation import MODEL_NAMES
+
     specs = label_specs()
     tasks = {}
     for task, res in results.items():
@@ -68,6 +72,8 @@ def build_card(results: dict[str, TaskResult], source: str, rulebook_hash: str, 
 
 
 def save(models_dir: Path, results: dict[str, TaskResult], card: dict[str, Any]) -> Path:
+    from innopoints.potential.estimators import GrowthBoostingClassifier
+
     digest = hashlib.sha256(json.dumps(card, sort_keys=True, default=str).encode()).hexdigest()[:8]
     stamp = card["created_at"].replace("-", "").replace(":", "").replace("+0000", "")[:15]
     model_id = f"gp-{stamp}-{digest}"
@@ -110,6 +116,8 @@ def resolve(models_dir: Path, model_id: str | None) -> Path:
 
 def load(models_dir: Path, model_id: str | None = None) -> StoredModel:
     import lightgbm as lgb
+
+    from innopoints.potential.estimators import GrowthBoostingClassifier
 
     path = resolve(models_dir, model_id)
     card = json.loads((path / CARD_JSON).read_text("utf-8"))

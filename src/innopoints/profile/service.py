@@ -19,17 +19,16 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from innopoints.accounts.access import allowed, can_read_enterprise
 from innopoints.accounts.context import Actor
 from innopoints.adapters.analytics import columns as c
 from innopoints.adapters.analytics.inputs import firm_inputs
+from innopoints.adapters.db import enterprise_repo
 from innopoints.adapters.db import profile_repo as repo
 from innopoints.adapters.db.profile_repo import FirmRecord
 from innopoints.adapters.db.scoring_tables import ScoringResult, ScoringRound
-from innopoints.adapters.db.tables import Enterprise
 from innopoints.errors import NotFound, UserError
 from innopoints.profile import eligibility, points, round_cache, trend
 from innopoints.profile.firm_input import active_in, firm_input
@@ -77,23 +76,22 @@ def _firm(session: Session, uscc: str) -> FirmRecord:
 
 
 def _round_and_result(
-    session: Session, uscc: str, round_id: int | None
+    session: Session, uscc: str, round_id: int | None, stored: list[tuple[ScoringResult, ScoringRound]]
 ) -> tuple[ScoringRound, ScoringResult]:
+    """``stored``: the firm's results with their rounds, oldest round first (``repo.results_with_rounds``)."""
     if round_id is not None:
         rnd = repo.get_round(session, round_id)
         if rnd is None:
             raise NotFound(f"评价批次 {round_id} 不存在 (scoring round {round_id} not found)")
-        result = repo.result_of(session, round_id, uscc)
+        result = next((res for res, found in stored if found.id == round_id), None)
         if result is None:
             raise NotFound(f"评价批次 {round_id} 中没有企业 {uscc.upper()} (firm not scored in this round)")
         return rnd, result
-    result = repo.latest_result(session, uscc)
-    if result is None:
+    if not stored:
         if not repo.has_rounds(session):
             raise NoRound(NO_ROUND_MESSAGE)
         raise NotFound(f"企业 {uscc.upper()} 未参加任何积分评价批次 (firm not scored in any round)")
-    rnd = repo.get_round(session, result.round_id)
-    assert rnd is not None
+    result, rnd = stored[-1]  # the latest round (by year, then id) that scored the firm
     return rnd, result
 
 
@@ -183,10 +181,11 @@ def build_profile(
     if actor is not None:
         read_firm(session, actor, uscc, action="view_profile", part="profile")
     firm = _firm(session, uscc)
-    rnd, result = _round_and_result(session, firm.uscc, round_id)
+    stored = repo.results_with_rounds(session, firm.uscc)
+    rnd, result = _round_and_result(session, firm.uscc, round_id, stored)
     _check_rulebook(rnd, rb)
     years = trend.trend_years(rnd.year)
-    stored_years = repo.results_by_year(session, firm.uscc)
+    stored_years = {found.year: (found.id, res.points_centi) for res, found in stored}  # latest per year
     stored_years[rnd.year] = (rnd.id, result.points_centi)
     earlier = [y for y in years if y != rnd.year and y not in stored_years]
     estimates, reference = _estimator(session, rnd, firm, rb, earlier, result.peer_group)
@@ -374,7 +373,7 @@ def _leaves(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _may_see_profile(session: Session, actor: Actor, uscc: str) -> bool:
-    firm = session.scalar(sa.select(Enterprise).where(Enterprise.uscc == uscc.strip().upper()))
+    firm = enterprise_repo.find(session, uscc.strip())
     return (
         firm is not None
         and allowed(actor.principal, "profile.view")

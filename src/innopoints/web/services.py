@@ -103,8 +103,7 @@ class DirectoryService:
         return code
 
     def _enterprise(self, uscc: str) -> Enterprise | None:
-        firm_id = enterprise_repo.find_id(self.session, uscc.upper())
-        return None if firm_id is None else self.session.get(Enterprise, firm_id)
+        return enterprise_repo.find(self.session, uscc)
 
     def enterprise_for_read(self, uscc: str, action: str, part: str = "profile") -> Enterprise:
         """The firm, after checking the actor may read this part of its data (and auditing the read)."""

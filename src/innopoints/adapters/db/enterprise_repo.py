@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -286,6 +288,14 @@ def find_id(session: Session, uscc: str) -> int | None:
     return session.execute(sa.select(E.id).where(E.uscc == uscc.upper())).scalar_one_or_none()
 
 
+def find(session: Session, uscc: str) -> Enterprise | None:
+    """The enterprise with this code (one query; the shared rows when inside ``shared_firm_reads``)."""
+    if _SHARED in session.info:
+        rows = firm_rows(session, uscc)
+        return None if rows is None else rows.firm
+    return session.execute(sa.select(E).where(E.uscc == uscc.upper())).scalar_one_or_none()
+
+
 def detail(session: Session, region: Region, uscc: str, *, as_of: date) -> EnterpriseDetail | None:
     """Everything the profile shows for one firm; ``None`` when the code is unknown. A pure read: an audit
     event the caller added stays pending (no autoflush), so SQLite's write lock is taken only at commit."""
@@ -293,24 +303,71 @@ def detail(session: Session, region: Region, uscc: str, *, as_of: date) -> Enter
         return _detail(session, region, uscc, as_of)
 
 
-def _detail(session: Session, region: Region, uscc: str, as_of: date) -> EnterpriseDetail | None:
-    firm = session.execute(sa.select(E).where(E.uscc == uscc.upper())).scalar_one_or_none()
+@dataclass(frozen=True)
+class FirmRows:
+    """One firm's stored rows: the enterprise, its qualifications and negative records (oldest first) and
+    every panel revision (oldest first). The directory detail and the profile both read from it."""
+
+    firm: Enterprise
+    qualifications: tuple[Qualification, ...]
+    negatives: tuple[NegativeRecord, ...]
+    history: tuple[Revision, ...]
+
+
+_SHARED = "innopoints.firm_rows"
+
+
+@contextmanager
+def shared_firm_reads(session: Session) -> Iterator[None]:
+    """Within the block, ``firm_rows`` reads each firm once and hands the same rows to every reader (the
+    profile page shows the directory detail and the 画像, both built from the firm's rows). Use it only around
+    pure reads: the memo is dropped when the block ends."""
+    outer = _SHARED in session.info
+    if not outer:
+        session.info[_SHARED] = {}
+    try:
+        yield
+    finally:
+        if not outer:
+            session.info.pop(_SHARED, None)
+
+
+def firm_rows(session: Session, uscc: str) -> FirmRows | None:
+    """The firm's rows (None when the code is unknown); memoised inside ``shared_firm_reads``."""
+    code = uscc.upper()
+    memo: dict[str, FirmRows | None] | None = session.info.get(_SHARED)
+    if memo is not None and code in memo:
+        return memo[code]
+    found = _read_firm_rows(session, code)
+    if memo is not None:
+        memo[code] = found
+    return found
+
+
+def _read_firm_rows(session: Session, code: str) -> FirmRows | None:
+    firm = session.execute(sa.select(E).where(E.uscc == code)).scalar_one_or_none()
     if firm is None:
         return None
-    quals = list(
-        session.execute(
-            sa.select(Qualification)
-            .where(Qualification.enterprise_id == firm.id)
-            .order_by(Qualification.granted_on, Qualification.id)
-        ).scalars()
-    )
+    quals = session.execute(
+        sa.select(Qualification)
+        .where(Qualification.enterprise_id == firm.id)
+        .order_by(Qualification.granted_on, Qualification.id)
+    ).scalars()
     negatives = session.execute(
         sa.select(NegativeRecord)
         .where(NegativeRecord.enterprise_id == firm.id)
         .order_by(NegativeRecord.occurred_on, NegativeRecord.id)
     ).scalars()
     # The full history (index seek on the revision key) also yields the current values.
-    panel = build_panel(panel_repo.history(session, firm.id))
+    return FirmRows(firm, tuple(quals), tuple(negatives), tuple(panel_repo.history(session, firm.id)))
+
+
+def _detail(session: Session, region: Region, uscc: str, as_of: date) -> EnterpriseDetail | None:
+    rows = firm_rows(session, uscc)
+    if rows is None:
+        return None
+    firm, quals, negatives = rows.firm, rows.qualifications, rows.negatives
+    panel = build_panel(list(rows.history))
     valid = _ranked({q.kind for q in quals if _is_valid(q, as_of)})  # the rule of _valid_qualification
     latest = max(panel.years) if panel.years else None
     revenue = panel.cell(REVENUE_FIELD, latest) if latest else None

@@ -20,9 +20,9 @@ import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from innopoints.adapters.db import panel_repo
+from innopoints.adapters.db import enterprise_repo
 from innopoints.adapters.db.scoring_tables import ScoringReference, ScoringResult, ScoringRound
-from innopoints.adapters.db.tables import Enterprise, NegativeRecord, Qualification
+from innopoints.adapters.db.tables import Enterprise
 from innopoints.eligibility.panel_inputs import (
     EnterpriseAttributes,
     FirmData,
@@ -54,20 +54,15 @@ class PeerScores:
 
 
 def load_firm(session: Session, uscc: str) -> FirmRecord | None:
-    firm = session.execute(sa.select(Enterprise).where(Enterprise.uscc == uscc.upper())).scalar_one_or_none()
-    if firm is None:
+    rows = enterprise_repo.firm_rows(session, uscc)
+    if rows is None:
         return None
-    quals = list(
-        session.execute(sa.select(Qualification).where(Qualification.enterprise_id == firm.id)).scalars()
-    )
-    negs = list(
-        session.execute(sa.select(NegativeRecord).where(NegativeRecord.enterprise_id == firm.id)).scalars()
-    )
+    firm, quals, negs = rows.firm, rows.qualifications, rows.negatives
     panel: dict[int, dict[str, Decimal]] = {}
     stamps = [utc(firm.created_at), *(utc(q.created_at) for q in quals), *(utc(n.created_at) for n in negs)]
-    for year, values in panel_repo.enterprise_panel(session, firm.id).items():
-        panel[year] = {code: rev.value for code, rev in values.items()}
-        stamps.extend(utc(rev.recorded_at) for rev in values.values())
+    for rev in rows.history:  # oldest first: the latest revision carrying a field is its current value
+        panel.setdefault(rev.year, {})[rev.indicator] = rev.value
+        stamps.append(utc(rev.recorded_at))
     data = FirmData(
         attributes=EnterpriseAttributes(
             registration_date=firm.registration_date,
@@ -113,35 +108,12 @@ def has_rounds(session: Session) -> bool:
     return session.execute(sa.select(ScoringRound.id).limit(1)).first() is not None
 
 
-def result_of(session: Session, round_id: int, uscc: str) -> ScoringResult | None:
-    r = ScoringResult
-    query = sa.select(r).where(r.round_id == round_id, r.uscc == uscc.upper())
-    return session.execute(query).scalar_one_or_none()
-
-
-def latest_result(session: Session, uscc: str) -> ScoringResult | None:
-    """The firm's result in the latest round (by year, then id) that scored it."""
+def results_with_rounds(session: Session, uscc: str) -> list[tuple[ScoringResult, ScoringRound]]:
+    """Every stored result of the firm with its round, oldest round first (by year, then id): one query
+    gives both the latest result and the points of each year."""
     r, rnd = ScoringResult, ScoringRound
-    query = (
-        sa.select(r)
-        .join(rnd, rnd.id == r.round_id)
-        .where(r.uscc == uscc.upper())
-        .order_by(rnd.year.desc(), rnd.id.desc())
-        .limit(1)
-    )
-    return session.execute(query).scalar_one_or_none()
-
-
-def results_by_year(session: Session, uscc: str) -> dict[int, tuple[int, int]]:
-    """{year: (round id, points hundredths)} of the latest round of each year that scored the firm."""
-    r, rnd = ScoringResult, ScoringRound
-    query = (
-        sa.select(rnd.year, rnd.id, r.points_centi)
-        .join(rnd, rnd.id == r.round_id)
-        .where(r.uscc == uscc.upper())
-        .order_by(rnd.year, rnd.id)
-    )
-    return {year: (rid, pts) for year, rid, pts in session.execute(query).all()}
+    query = sa.select(r, rnd).join(rnd, rnd.id == r.round_id).where(r.uscc == uscc.upper())
+    return [(res, found) for res, found in session.execute(query.order_by(rnd.year, rnd.id)).tuples()]
 
 
 _PEER_CACHE: dict[tuple[str, int, str, str, str], PeerScores] = {}

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from innopoints.accounts.access import allowed, require
 from innopoints.accounts.context import Actor
+from innopoints.adapters.db.enterprise_repo import shared_firm_reads
 from innopoints.cultivation.service import screened_round_ids
 from innopoints.errors import UserError
 from innopoints.officer.pool_view import firm_care
@@ -59,8 +60,9 @@ def enterprise_detail(
     uscc: str,
     unit: Annotated[str | None, Query(description="yuan：以元显示精确值；默认万元")] = None,
 ) -> HTMLResponse:
-    detail = directory.detail(uscc)  # role and scope check, audited (part="financials")
-    profile = page_summary(directory.session, oc.points_rulebook(request), uscc, actor=directory.actor)
+    with shared_firm_reads(directory.session):  # the detail and the 画像 read the firm's rows once
+        detail = directory.detail(uscc)  # role and scope check, audited (part="financials")
+        profile = page_summary(directory.session, oc.points_rulebook(request), uscc, actor=directory.actor)
     viewer = directory.actor.principal
     context = {
         "profile": profile,
