@@ -90,13 +90,16 @@ def test_round_inputs_do_not_depend_on_the_panel_row_order() -> None:
     assert ordered.select(columns).sort("uscc").equals(shuffled.select(columns).sort("uscc"))
 
 
+@pytest.mark.parametrize("sort_below", [0, 10**9], ids=["selected", "sorted"])
 @pytest.mark.parametrize("seed", range(10))
-def test_grouped_quantiles_share_runs_between_groups(seed: int) -> None:
-    """Cells, stages (some cells) and the city (every cell) selected in one pass, as the reference does."""
+def test_grouped_quantiles_share_runs_between_groups(seed: int, sort_below: int) -> None:
+    """Cells, stages (some cells) and the city (every cell) at once, as the reference does — by selecting
+    order statistics from the runs (large groups) or by sorting their union (small ones)."""
     rng = np.random.default_rng(100 + seed)
     runs = [np.sort(rng.normal(size=int(rng.integers(0, 80))).round(1)) for _ in range(6)]
     groups = [[0], [1], [0, 1, 2], [3, 4, 5], [0, 1, 2, 3, 4, 5], [5]]
-    for group, (q, m) in zip(groups, grouped_quantiles(runs, groups, 101), strict=True):
+    found = grouped_quantiles(runs, groups, 101, sort_below=sort_below)
+    for group, (q, m) in zip(groups, found, strict=True):
         merged = np.sort(np.concatenate([runs[i] for i in group]))
         assert m == len(merged)
         assert (q is None and m == 0) or np.array_equal(q, quantile_points(merged, 101))

@@ -325,22 +325,28 @@ class ColumnarRulebook:
             return [cid]
         return [leaf for child in children for leaf in self.leaves(child)]
 
-    def condition(
-        self, cid: str, derived: Mapping[str, Points | Fact], decided: Mapping[str, Expr] | None = None
-    ) -> Expr:
-        """The condition as a nullable boolean (null = unknown); ``derived`` holds the values that
-        conditions on derived facts compare: points ranges (e.g. ``score``) or the facts of
-        :mod:`innopoints.rules.columnar_facts` (ratios, quantities, ages, constants). ``decided`` holds
-        conditions already computed (e.g. written to columns in an earlier phase), used as they are."""
-        if decided is not None and cid in decided:
+    def composite(self, cid: str, decided: Mapping[str, Expr]) -> Expr:
+        """An ``all_of``/``any_of`` condition (Kleene logic, as :meth:`condition`) over plain conditions
+        already computed — e.g. written to columns by an earlier phase — given in ``decided``."""
+        if cid in decided:
             return decided[cid]
         decl = self.book.condition(cid)
+        children = decl.all_of or decl.any_of
+        if children is None:
+            raise UserError(f"条件 {cid} 未预先计算 (plain condition {cid} not among the decided ones)")
+        parts = [self.composite(child, decided) for child in children]
+        out = parts[0]
+        for part in parts[1:]:
+            out = (out & part) if decl.all_of is not None else (out | part)
+        return out
+
+    def condition(self, cid: str, derived: Mapping[str, Points | Fact]) -> Expr:
+        """The condition as a nullable boolean (null = unknown); ``derived`` holds the values that
+        conditions on derived facts compare: points ranges (e.g. ``score``) or the facts of
+        :mod:`innopoints.rules.columnar_facts` (ratios, quantities, ages, constants)."""
+        decl = self.book.condition(cid)
         if decl.all_of is not None or decl.any_of is not None:
-            children = decl.all_of or decl.any_of or []
-            parts = [
-                self.condition(child, derived) if decided is None else self.condition(child, derived, decided)
-                for child in children
-            ]
+            parts = [self.condition(child, derived) for child in (decl.all_of or decl.any_of or [])]
             out = parts[0]
             for part in parts[1:]:
                 out = (out & part) if decl.all_of is not None else (out | part)

@@ -307,7 +307,7 @@ def high_tech_columns(cr: ColumnarRulebook) -> list[dict[str, Expr]]:
     phase5 = {LEAVES + cid: cr.condition(cid, derived) for cid in leaves}
 
     decided = {cid: b.col(LEAVES + cid) for cid in leaves}
-    qualified = cr.condition("qualified", {}, decided)
+    qualified = cr.composite("qualified", decided)
     others = [b.fill_null(decided[cid], False) for cid in leaves if cid != SCORE_CONDITION]
     depends = others[0]
     for other in others[1:]:

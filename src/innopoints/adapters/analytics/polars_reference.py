@@ -165,7 +165,7 @@ def _selected(runs: list[FloatArray], groups: list[list[int]], ranks: list[IntAr
     """For each group (indices into ``runs``), the values at 0-based positions ``ranks[g]`` of the
     ascending union of its sorted runs, without merging them: a bisection over the float64 ordering
     finds, for every wanted rank at once, the smallest value v with #{x <= v} > rank — 64 steps of one
-    binary search per run (a run shared by several groups is searched once per step). Exact: each result
+    binary search per run and group. Exact: each result
     is an element of the union (a zero may come back as -0.0 where a sort would give 0.0; they compare
     and interpolate alike)."""
     sizes = [len(r) for r in ranks]
@@ -173,16 +173,13 @@ def _selected(runs: list[FloatArray], groups: list[list[int]], ranks: list[IntAr
     total = int(starts[-1])
     lo = np.empty(total, dtype=np.uint64)
     hi = np.empty(total, dtype=np.uint64)
-    wanted: dict[int, list[IntArray]] = {}
+    searches: list[tuple[FloatArray, int, int]] = []  # (run, first target, end) per group holding the run
     for g, members in enumerate(groups):
         live = [runs[i] for i in members if len(runs[i])]
-        span = slice(int(starts[g]), int(starts[g + 1]))
-        lo[span] = _ordered_keys(np.array([min(r[0] for r in live)]))[0]
-        hi[span] = _ordered_keys(np.array([max(r[-1] for r in live)]))[0]
-        for i in members:
-            if len(runs[i]):
-                wanted.setdefault(i, []).append(np.arange(span.start, span.stop))
-    searches = [(runs[i], np.concatenate(parts)) for i, parts in wanted.items()]
+        a, b = int(starts[g]), int(starts[g + 1])
+        lo[a:b] = _ordered_keys(np.array([min(r[0] for r in live)]))[0]
+        hi[a:b] = _ordered_keys(np.array([max(r[-1] for r in live)]))[0]
+        searches += [(run, a, b) for run in live]
     target = np.concatenate(ranks).astype(np.int64) + 1
     while True:
         open_ = lo < hi
@@ -192,8 +189,8 @@ def _selected(runs: list[FloatArray], groups: list[list[int]], ranks: list[IntAr
         mid = lo + (hi - lo) // np.uint64(2)
         v = _from_keys(mid)
         count = np.zeros(total, dtype=np.int64)
-        for run, at in searches:
-            count[at] += np.searchsorted(run, v[at], side="right")
+        for run, a, b in searches:
+            count[a:b] += np.searchsorted(run, v[a:b], side="right")
         enough = count >= target
         hi = np.where(open_ & enough, mid, hi)
         lo = np.where(open_ & ~enough, mid + np.uint64(1), lo)
@@ -204,8 +201,11 @@ def order_statistics(runs: list[FloatArray], ranks: IntArray) -> FloatArray:
     return _selected(runs, [list(range(len(runs)))], [ranks])[0]
 
 
+SORT_BELOW = 250_000  # below this many values a group's union is sorted; above, order statistics are selected
+
+
 def grouped_quantiles(
-    runs: list[FloatArray], groups: list[list[int]], k_points: int
+    runs: list[FloatArray], groups: list[list[int]], k_points: int, sort_below: int = SORT_BELOW
 ) -> list[tuple[FloatArray | None, int]]:
     """``quantile_points`` of the union of each group's sorted runs (a one-run group: that run), with
     every group's order statistics selected in one pass (:func:`_selected`)."""
@@ -217,6 +217,8 @@ def grouped_quantiles(
         m = sum(len(runs[i]) for i in members)
         if m and len(members) == 1:
             out[g] = (quantile_points(runs[members[0]], k_points), m)
+        elif m and m <= sort_below:  # small groups: sorting the union is cheaper than the bisection
+            out[g] = (quantile_points(np.sort(np.concatenate([runs[i] for i in members])), k_points), m)
         elif m:
             j = (k * (m - 1)) // (k_points - 1)
             merged.append(g)
