@@ -113,7 +113,7 @@ def results_with_rounds(session: Session, uscc: str) -> list[tuple[ScoringResult
     gives both the latest result and the points of each year."""
     r, rnd = ScoringResult, ScoringRound
     query = sa.select(r, rnd).join(rnd, rnd.id == r.round_id).where(r.uscc == uscc.upper())
-    return [(res, found) for res, found in session.execute(query.order_by(rnd.year, rnd.id)).tuples()]
+    return [(res, found) for res, found in session.execute(query.order_by(rnd.year, rnd.id))]
 
 
 _PEER_CACHE: dict[tuple[str, int, str, str, str], PeerScores] = {}
