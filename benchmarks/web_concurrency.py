@@ -93,6 +93,22 @@ def throwaway_pg(admin_url: str, keep: bool) -> Iterator[str]:
         admin.dispose()
 
 
+def server_cpu_seconds(group: int) -> float:
+    """CPU time (user + system) used so far by every process of the server's process group (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group:  # fields[2] is pgrp; utime and stime follow at 11 and 12
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -100,8 +116,14 @@ def _free_port() -> int:
         return port
 
 
+@dataclass
+class Server:
+    base: str
+    group: int
+
+
 @contextmanager
-def served(url: str) -> Iterator[str]:
+def served(url: str) -> Iterator[Server]:
     """``innopoints serve`` as ``make run`` starts it (settings from the environment)."""
     port = _free_port()
     env = {**os.environ, "INNOPOINTS_DATABASE_URL": url, "INNOPOINTS_PORT": str(port)}
@@ -124,7 +146,7 @@ def served(url: str) -> Iterator[str]:
             if time.monotonic() > deadline or server.poll() is not None:
                 sys.exit("innopoints serve 未能启动 (server did not start)")
             time.sleep(0.3)
-        yield base
+        yield Server(base, server.pid)
     finally:
         server.terminate()
         try:
@@ -210,16 +232,17 @@ class Result:
     timings_ms: list[float]
     seconds: float
     errors: int
+    server_cpu_s: float = 0.0
 
     def pct(self, q: float) -> float:
         ordered = sorted(self.timings_ms)
         return ordered[max(0, min(len(ordered) - 1, round(q * len(ordered)) - 1))]
 
 
-async def run_load(base: str, cookies: list[str], paths: list[str], warmup: list[str]) -> Result:
+async def run_load(server: Server, cookies: list[str], paths: list[str], warmup: list[str]) -> Result:
     """Closed loop: one connection per signed-in client, all sharing the queue of paths; each client sends
     its next request as soon as its previous answer has arrived. Timings after the warm-up only."""
-    url = httpx.URL(base)
+    url = httpx.URL(server.base)
     assert url.port is not None
     clients = [Connection(url.host, url.port, cookie) for cookie in cookies]
     timings: list[float] = []
@@ -241,9 +264,11 @@ async def run_load(base: str, cookies: list[str], paths: list[str], warmup: list
         warm = list(warmup)
         await asyncio.gather(*(worker(c, warm, False) for c in clients))
         queue = list(reversed(paths))
+        cpu_before = server_cpu_seconds(server.group)
         started = time.perf_counter()
         await asyncio.gather(*(worker(c, queue, True) for c in clients))
-        return Result(timings, time.perf_counter() - started, errors)
+        elapsed = time.perf_counter() - started
+        return Result(timings, elapsed, errors, server_cpu_seconds(server.group) - cpu_before)
     finally:
         for client in clients:
             await client.close()
@@ -262,6 +287,8 @@ def report(backend: str, kind: str, clients: int, result: Result) -> bool:
         f"  p95 {p95:6.1f} ms  p99 {result.pct(0.99):6.1f} ms  {len(result.timings_ms) / result.seconds:6.1f} req/s"
         f"  errors {result.errors}  bar p95 <= {bar:.0f} ms: {'MEETS' if ok else 'ABOVE'}"
     )
+    cpu_ms = result.server_cpu_s * 1000 / max(1, len(result.timings_ms))
+    print(f"    服务端 CPU (server CPU per request, all worker processes) {cpu_ms:.1f} ms")
     return ok
 
 
@@ -271,11 +298,11 @@ def bench_backend(backend: str, url: str, args: argparse.Namespace) -> list[tupl
     paths = sample_paths(url, args.seed, args.requests)
     warm = sample_paths(url, args.seed + 1, args.warmup)
     rows = []
-    with served(url) as base:
-        cookies = [sign_in(base, args.user) for _ in range(args.clients)]
+    with served(url) as server:
+        cookies = [sign_in(server.base, args.user) for _ in range(args.clients)]
         for kind in ("profile", "list"):
             before = os.getloadavg()[0]
-            result = asyncio.run(run_load(base, cookies, paths[kind], warm[kind]))
+            result = asyncio.run(run_load(server, cookies, paths[kind], warm[kind]))
             rows.append((backend, kind, result.pct(0.95), report(backend, kind, args.clients, result)))
             print(f"    机器负载 (1-min load average) {before:.1f} -> {os.getloadavg()[0]:.1f}")
     return rows

@@ -74,6 +74,8 @@ PARAMS = {
     "user_id": "999999",
     "job_id": "nosuchjob0000",
     "section": "policies",
+    "indicator": "operating_revenue",
+    "year": "2024",
     "name": "echarts.min.js",
     **{
         name: "999999"  # ids of transfer and finance records that do not exist
@@ -171,6 +173,7 @@ MATRIX: dict[tuple[str, str], Probe] = {
     ("GET", "/enterprises/export"): P(OFFICERS | {"bank"}, query={"format": "csv"}),
     ("GET", "/enterprises/{uscc}"): P(FIRM_READERS),
     ("GET", "/enterprises/{uscc}/sections/{section}"): P(OFFICERS | FIRM),  # section=policies: policy.view
+    ("GET", "/enterprises/{uscc}/revisions/{indicator}/{year}"): P(FIRM_READERS),
     ("GET", "/enterprises/{uscc}/report.pdf"): P(FIRM_READERS),
     # -- 企业画像 API (profile.view, profile.what_if; round.view)
     ("GET", "/api/enterprises/{uscc}/profile"): P(FIRM_READERS),

@@ -215,6 +215,10 @@ def test_enterprise_reads_only_itself(city: City) -> None:
     own = city.firm.get(f"/enterprises/{city.own.uscc}")
     assert own.status_code == 200 and city.own.name in own.text
     _denied(city.firm.get(f"/enterprises/{other.uscc}/report.pdf"))
+    _denied(city.firm.get(f"/enterprises/{other.uscc}/revisions/operating_revenue/2024"), other.name)
+    own_value = city.firm.get(f"/api/enterprises/{city.own.uscc}/revisions").json()["items"][0]
+    own_history = f"/enterprises/{city.own.uscc}/revisions/{own_value['indicator']}/{own_value['year']}"
+    assert city.firm.get(own_history).status_code == 200
     what_if = {"evaluator": "tech-sme", "overrides": {}}
     _denied(city.firm.post(f"/api/enterprises/{other.uscc}/what-if", json=what_if), other.name)
     assert city.firm.post(f"/api/enterprises/{city.own.uscc}/what-if", json=what_if).status_code == 200
@@ -245,6 +249,7 @@ def test_bank_sees_only_the_consenting_firm_everywhere(city: City) -> None:
     _denied(city.bank.get(f"/enterprises/{no.uscc}"), no.name)
     _denied(city.bank.get(f"/enterprises/{no.uscc}/report.pdf"))
     assert city.bank.get(f"/enterprises/{yes.uscc}/report.pdf").status_code == 200
+    _denied(city.bank.get(f"/enterprises/{no.uscc}/revisions/operating_revenue/2024"), no.name)
 
 
 def _grant(city: City, firm: Firm, expires_at: datetime) -> int:
@@ -338,6 +343,7 @@ def test_district_officer_reads_only_their_district(city: City) -> None:
     _denied(page, away.name)
     assert FORBIDDEN_PAGE in page.text
     _denied(city.officer.get(f"/enterprises/{away.uscc}/report.pdf"))
+    _denied(city.officer.get(f"/enterprises/{away.uscc}/revisions/operating_revenue/2024"), away.name)
 
 
 def test_park_officer_reads_only_their_park(city: City) -> None:

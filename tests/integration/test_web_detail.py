@@ -41,19 +41,39 @@ def test_profile_shows_identity_qualifications_and_negative_records(client: Test
     assert "已过期" in script  # the 2019 科技型中小企业 entry
 
 
-def test_panel_shows_wan_yuan_with_exact_tooltip_and_provenance(client: TestClient) -> None:
+def test_panel_shows_wan_yuan_with_exact_tooltip_and_loads_provenance_on_demand(client: TestClient) -> None:
     html = client.get(f"/enterprises/{ROBOT}").text
     assert '<th scope="col" class="num">2023年</th>' in html and "2024年</th>" in html
     assert "营业收入（万元）" in html and "职工总数（人）" in html
     assert 'title="精确值：61,234,567.89 元"' in html and ">6,123.46<" in html
     assert ">186.00<" in html  # current 研发费用 1,860,000.50 元 in 万元
-    assert "自报" in html and "企业自报更正" in html and "2025-06-15 14:30" in html
-    assert "税务" in html and "税务接口 2025-04" in html
     row = html[html.index("研发费用（万元）") :]
-    history = row[row.index('<ol class="history">') : row.index("</ol>")]
-    assert history.index("1,800,000.00 元") < history.index("1,860,000.50 元")  # oldest first
-    assert history.count("<li>") == 2
-    assert "/api/enterprises/" + ROBOT + "/revisions?year=2024&amp;indicator=rd_expense" in html
+    cell = row[: row.index("</details>")]
+    assert f'hx-get="/enterprises/{ROBOT}/revisions/rd_expense/2024"' in cell
+    assert 'title="共 2 次修订">2</span>' in cell  # two revisions: the badge shows the count
+    assert f'href="/api/enterprises/{ROBOT}/revisions"' in html  # every revision, for readers without JS
+    assert (
+        '<ol class="history">' not in html
+    )  # histories are not sent with the page: each is loaded when opened
+
+    history = client.get(f"/enterprises/{ROBOT}/revisions/rd_expense/2024")
+    assert history.status_code == 200
+    fragment = history.text
+    assert "<html" not in fragment  # a fragment for the open value, not a page
+    assert "来源：<strong>自报</strong> · 企业自报更正" in fragment and "2025-06-15 14:30" in fragment
+    assert "税务" in fragment and "税务接口 2025-04" in fragment
+    listed = fragment[fragment.index('<ol class="history">') : fragment.index("</ol>")]
+    assert listed.index("1,800,000.00 元") < listed.index("1,860,000.50 元")  # oldest first
+    assert listed.count("<li>") == 2
+
+
+def test_value_history_rejects_unknown_indicator_and_missing_value(client: TestClient) -> None:
+    unknown = client.get(f"/enterprises/{ROBOT}/revisions/no_such_field/2024")
+    assert unknown.status_code == 422 and "未知的指标“no_such_field”" in unknown.text
+    missing = client.get(f"/enterprises/{ROBOT}/revisions/rd_expense/1999")
+    assert missing.status_code == 404 and "没有 1999 年“rd_expense”的数据" in missing.text
+    bad_year = client.get(f"/enterprises/{ROBOT}/revisions/rd_expense/last-year")
+    assert bad_year.status_code == 422
 
 
 def test_unit_toggle_shows_exact_yuan(client: TestClient) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -76,6 +77,7 @@ def test_healthz_reports_database_and_schema_revision(client: TestClient) -> Non
         "status": "ok",
         "database": "reachable",
         "schema_revision": response.json()["schema_revision"],
+        "process_id": os.getpid(),  # the TestClient runs the app in this process
     }
     assert response.json()["schema_revision"]
 
@@ -89,7 +91,12 @@ def test_healthz_reports_unreachable_database() -> None:
     with TestClient(create_app(broken, container=built)) as c:
         response = c.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "error", "database": "unreachable", "schema_revision": None}
+    assert response.json() == {
+        "status": "error",
+        "database": "unreachable",
+        "schema_revision": None,
+        "process_id": os.getpid(),
+    }
 
 
 def test_openapi_has_stable_operation_ids(client: TestClient) -> None:

@@ -3,6 +3,8 @@
 Events are queued on the session and inserted in one statement when it commits (``before_commit``), and
 dropped if it rolls back. A read request therefore takes SQLite's write lock only for the commit itself,
 not while the page is rendered, and a failed request leaves no event for a read that did not happen.
+Web requests that change nothing (GET) hand their events to ``audit_writer.AuditWriter`` instead, which
+commits the events of concurrent requests together before each page is sent.
 """
 
 from __future__ import annotations
@@ -115,6 +117,12 @@ _PENDING = "innopoints_pending_audit"
 def _queue(session: Session) -> list[dict[str, object]]:
     queue: list[dict[str, object]] = session.info.setdefault(_PENDING, [])
     return queue
+
+
+def take_pending(session: Session) -> list[dict[str, object]]:
+    """Remove the queued events from the session and return them (for ``AuditWriter``)."""
+    rows: list[dict[str, object]] = session.info.pop(_PENDING, None) or []
+    return rows
 
 
 def write_pending(session: Session) -> int:

@@ -2,7 +2,9 @@
 
 Python runs one request at a time per process (the GIL), so the server starts several worker processes:
 by default one per CPU core plus one (at least 2), enough to keep every core busy while a worker waits on
-the database. ``--workers 1`` runs a single process (the app object is then built here directly).
+the database. The parent process accepts connections and hands each to the worker with the fewest open
+connections (``innopoints.web.workers``). ``--workers 1`` runs a single process (the app object is then
+built here directly).
 """
 
 from __future__ import annotations
@@ -43,7 +45,10 @@ def register(app: typer.Typer) -> None:
 
             uvicorn.run(create_app(settings), host=bind_host, port=bind_port)
             return
+        from innopoints.web import workers as balanced
+
+        if not balanced.supported():  # no descriptor passing (Windows): uvicorn's shared-socket workers
+            uvicorn.run(balanced.APP, factory=True, workers=count, host=bind_host, port=bind_port)
+            return
         # Each worker process builds its own app (and database pool) from the same environment.
-        uvicorn.run(
-            "innopoints.web.app:create_app", factory=True, workers=count, host=bind_host, port=bind_port
-        )
+        raise typer.Exit(balanced.serve(bind_host, bind_port, count))

@@ -81,7 +81,9 @@ def current_principal(request: Request) -> Principal:
     return principal
 
 
-def current_actor(request: Request, principal: Annotated[Principal, Depends(current_principal)]) -> Actor:
+async def current_actor(
+    request: Request, principal: Annotated[Principal, Depends(current_principal)]
+) -> Actor:
     channel = "api" if request.url.path.startswith("/api/") else "web"
     return Actor(principal, channel, request.url.path)
 

@@ -1,4 +1,8 @@
-"""Dependency aliases shared by the routes (``ContainerDep``, ``SessionDep``, ``DirectoryDep``, ``ListQueryDep``)."""
+"""Dependency aliases shared by the routes (``ContainerDep``, ``SessionDep``, ``DirectoryDep``, ``ListQueryDep``).
+
+FastAPI runs a plain ``def`` dependency in its thread pool, one hand-off to a thread and back per dependency.
+Those that only build an object from the request (no I/O) are therefore ``async def`` and run on the event
+loop directly; those that touch the database (the session, the signed-in user) stay ``def``."""
 
 from __future__ import annotations
 
@@ -8,16 +12,19 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 from sqlalchemy.orm import Session
 
+from innopoints.accounts import audit
+from innopoints.accounts.audit_writer import AuditWriter
 from innopoints.bootstrap import Container
 from innopoints.registry.directory import EnterpriseQuery, InvalidQuery, build_query
 from innopoints.web.auth import ActorDep
 from innopoints.web.services import DirectoryService
 
+READ_METHODS = frozenset({"GET", "HEAD"})
 _TRUE = {"1", "true", "yes", "on", "是"}
 _FALSE = {"0", "false", "no", "off", "否"}
 
 
-def get_container(request: Request) -> Container:
+async def get_container(request: Request) -> Container:
     container: Container = request.app.state.container
     return container
 
@@ -25,13 +32,21 @@ def get_container(request: Request) -> Container:
 ContainerDep = Annotated[Container, Depends(get_container)]
 
 
-def get_session(container: ContainerDep) -> Iterator[Session]:
+def get_session(request: Request, container: ContainerDep) -> Iterator[Session]:
     """One unit of work per request: committed when the route returns normally (audit events, changes),
-    rolled back when it raises, closed before the response is sent."""
+    rolled back when it raises, closed before the response is sent. A GET changes nothing but the audit
+    log: its events go through the app's ``AuditWriter`` (shared commits), and are on record before the
+    response is sent either way."""
     session = container.sessions()
     try:
         yield session
-        session.commit()
+        if request.method in READ_METHODS:
+            rows = audit.take_pending(session)
+            session.commit()  # nothing else is pending on a read: no write lock is taken
+            writer: AuditWriter = request.app.state.audit_writer
+            writer.write(rows)
+        else:
+            session.commit()
     except BaseException:
         session.rollback()
         raise
@@ -42,7 +57,7 @@ def get_session(container: ContainerDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def get_directory(
+async def get_directory(
     request: Request, container: ContainerDep, session: SessionDep, actor: ActorDep
 ) -> DirectoryService:
     return DirectoryService(session, container.region, request.app.state.cache, actor)
@@ -62,7 +77,7 @@ def parse_listed(value: str | None) -> bool | None:
     raise InvalidQuery(f"参数 listed：应为 true 或 false，收到“{value}” (listed must be true or false)")
 
 
-def list_query(
+async def list_query(
     container: ContainerDep,
     q: Annotated[
         str | None, Query(description="企业名称或统一社会信用代码（部分匹配；完整代码精确匹配）")

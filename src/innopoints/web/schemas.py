@@ -232,3 +232,4 @@ class HealthOut(BaseModel):
     status: str
     database: str
     schema_revision: str | None
+    process_id: int = Field(description="答复请求的工作进程号 (the worker process that answered)")

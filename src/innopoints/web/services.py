@@ -26,11 +26,12 @@ from innopoints.registry.directory import (
     EnterpriseQuery,
     EnterpriseSummary,
     Overview,
+    PanelCell,
     list_export_columns,
     list_export_row,
 )
 from innopoints.registry.panel import Revision
-from innopoints.registry.panel_fields import panel_fields
+from innopoints.registry.panel_fields import PanelField, panel_fields
 from innopoints.web.caching import TtlCache
 
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -133,6 +134,13 @@ class DirectoryService:
         if indicator is not None and indicator not in panel_fields():
             raise UserError(f"参数 indicator：未知的指标“{indicator}”(unknown panel field)")
         return firm.id, enterprise_repo.revisions(self.session, firm.id, year=year, indicator=indicator)
+
+    def panel_cell(self, uscc: str, indicator: str, year: int) -> tuple[PanelField, PanelCell]:
+        """One panel value with every revision (oldest first), for the profile page's value pop-up."""
+        _firm_id, history = self.revisions(uscc, year=year, indicator=indicator)
+        if not history:
+            raise NotFound(f"企业 {uscc.upper()} 没有 {year} 年“{indicator}”的数据 (no such panel value)")
+        return panel_fields()[indicator], PanelCell(tuple(history))
 
     def export_list(self, query: EnterpriseQuery, fmt: str) -> bytes:
         """The whole filtered list within the actor's scope (no paging) as CSV (UTF-8 with BOM) or XLSX."""

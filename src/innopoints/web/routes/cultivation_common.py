@@ -50,7 +50,7 @@ def requires(capability: str) -> dict[str, Any]:
     if capability not in CAPABILITIES:
         raise KeyError(f"unknown capability {capability!r}: add it to accounts.access.CAPABILITIES")
 
-    def check(principal: PrincipalDep) -> None:
+    async def check(principal: PrincipalDep) -> None:  # no I/O: runs on the event loop, not in a thread
         require(principal, capability)
 
     return {

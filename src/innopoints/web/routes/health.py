@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
@@ -21,8 +22,8 @@ def healthz(container: ContainerDep) -> JSONResponse:
         revision = current_revision(container.engine)
     except Exception:  # report, do not raise: a probe needs an answer
         log.exception("health check: database unreachable")
-        body = HealthOut(status="error", database="unreachable", schema_revision=None)
+        body = HealthOut(status="error", database="unreachable", schema_revision=None, process_id=os.getpid())
         return JSONResponse(body.model_dump(), status_code=503)
     status = "ok" if revision is not None else "error"
-    body = HealthOut(status=status, database="reachable", schema_revision=revision)
+    body = HealthOut(status=status, database="reachable", schema_revision=revision, process_id=os.getpid())
     return JSONResponse(body.model_dump(), status_code=200 if revision is not None else 503)

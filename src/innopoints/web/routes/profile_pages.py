@@ -77,6 +77,21 @@ def enterprise_detail(
     return render(request, "enterprise_detail.html", context, synthetic=directory.is_synthetic())
 
 
+@router.get(
+    "/enterprises/{uscc}/revisions/{indicator}/{year}",
+    operation_id="page_enterprise_value_history",
+    response_class=HTMLResponse,
+)
+def enterprise_value_history(
+    request: Request, directory: DirectoryDep, uscc: str, indicator: str, year: int
+) -> HTMLResponse:
+    """Provenance and revision history of one panel value (an HTML fragment the profile page loads when
+    the value is opened); the same role, scope and audit as the firm's data."""
+    field, cell = directory.panel_cell(uscc, indicator, year)
+    context = {"uscc": uscc.upper(), "field": field, "year": year, "cell": cell}
+    return render(request, "partials/_cell_history.html", context, synthetic=False)
+
+
 def _potential(request: Request, container: ContainerDep, uscc: str) -> dict[str, Any]:
     try:
         model = _stored_model(request, container, None)
