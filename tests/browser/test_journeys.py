@@ -74,6 +74,12 @@ def test_district_officer_lists_own_district_opens_a_profile_and_is_refused_else
     expect(page.locator("h1")).to_contain_text(name)
     expect(page.get_by_text("年度指标")).to_be_visible()
     screenshot(page, "03_enterprise_profile_officer")
+    value = page.locator("table.panel details.cell").first
+    value.locator("summary").click()  # the value's provenance and history are fetched when it is opened
+    expect(value.locator(".provenance")).to_contain_text("来源：")
+    expect(value.locator(".provenance .history-title")).to_contain_text("修订历史")
+    expect(value.locator(".provenance ol.history li").first).to_be_visible()
+    screenshot(page, "03b_enterprise_value_history")
 
     _expect_forbidden(page, f"/enterprises/{city.outside_uscc}", "不在您的数据范围内")
     screenshot(page, "04_forbidden_403")

@@ -136,19 +136,18 @@ def build_panel(revisions: Iterable[Revision]) -> Panel:
     The current value of a (year, field) is its revision with the highest id, matching the
     ``panel_current`` view.
     """
-    grouped: dict[tuple[str, int], list[Revision]] = {}
+    grouped: dict[str, dict[int, list[Revision]]] = {}  # field -> year -> revisions, oldest first
     for rev in sorted(revisions, key=lambda r: r.id):
-        grouped.setdefault((rev.indicator, rev.year), []).append(rev)
-    years = tuple(sorted({year for _, year in grouped}))
+        grouped.setdefault(rev.indicator, {}).setdefault(rev.year, []).append(rev)
+    years = tuple(sorted({year for by_year in grouped.values() for year in by_year}))
     catalogue = panel_fields()
-    rows: list[PanelRow] = []
-    for code, spec in catalogue.items():
-        cells = {year: PanelCell(tuple(revs)) for (ind, year), revs in grouped.items() if ind == code}
-        if cells:
-            rows.append(PanelRow(spec, cells))
-    for code in sorted({ind for ind, _ in grouped} - set(catalogue)):
-        unknown = PanelField(code, code, code, "count", "", None)
-        rows.append(PanelRow(unknown, {y: PanelCell(tuple(r)) for (i, y), r in grouped.items() if i == code}))
+
+    def cells(code: str) -> dict[int, PanelCell]:
+        return {year: PanelCell(tuple(revs)) for year, revs in grouped[code].items()}
+
+    rows = [PanelRow(spec, cells(code)) for code, spec in catalogue.items() if code in grouped]
+    for code in sorted(set(grouped) - set(catalogue)):
+        rows.append(PanelRow(PanelField(code, code, code, "count", "", None), cells(code)))
     return Panel(years, tuple(rows))
 
 
