@@ -63,9 +63,9 @@ def _moves(
         if k is None:
             continue
         points = _points_at(ctx, pid, (coeffs[0] + coeffs[1] * k) / (coeffs[2] + coeffs[3] * k))
-        if out and out[-1].steps[0].after == numeric_steps(ctx, moves, k, +1)[0].after:
-            continue  # the same change already reaches this band (and more)
         steps = numeric_steps(ctx, moves, k, +1)
+        if out and out[-1].steps[0].after == steps[0].after:
+            continue  # the same change already reaches this band (and more)
         less = numeric_steps(ctx, moves, k - step, +1)
         text = f"{phrase(ctx, steps[0])}（{SME_TABLES[table]} {current}→{points}分）"
         out.append(_Move(table, points, steps, less, text, notes))

@@ -9,6 +9,8 @@ input snapshot is gone.
 
 from __future__ import annotations
 
+import weakref
+from dataclasses import dataclass
 from datetime import date
 
 from innopoints.eligibility.panel_inputs import FirmData
@@ -46,11 +48,38 @@ def _negatives(data: FirmData, year: int, rb: PointsRulebook) -> dict[str, int]:
     return out
 
 
+@dataclass(frozen=True)
+class _Reads:
+    """What a rulebook reads from a firm's records (the same for every firm and year)."""
+
+    fields: list[str]
+    kinds: frozenset[str]
+    growth: list[str]
+
+
+_READS: dict[int, tuple[weakref.ref[PointsRulebook], _Reads]] = {}
+
+
+def _reads(rb: PointsRulebook) -> _Reads:
+    """``rb``'s reads, worked out once per rulebook object (checked by identity, not by a reused id)."""
+    found = _READS.get(id(rb))
+    if found is not None and found[0]() is rb:
+        return found[1]
+    reads = _Reads(
+        fields=rb.panel_fields_used(),
+        kinds=frozenset(rb.qualification_kinds()),
+        growth=sorted({f for ind in rb.indicator_list if ind.kind == "growth" for f in ind.fields}),
+    )
+    if len(_READS) >= 64:
+        _READS.clear()
+    _READS[id(rb)] = (weakref.ref(rb), reads)
+    return reads
+
+
 def firm_input(uscc: str, cluster_id: str, data: FirmData, year: int, rb: PointsRulebook) -> FirmInput:
-    fields = rb.panel_fields_used()
+    reads = _reads(rb)
+    fields, kinds, growth = reads.fields, reads.kinds, reads.growth
     this, last = data.panel.get(year, {}), data.panel.get(year - 1, {})
-    kinds = set(rb.qualification_kinds())
-    growth = sorted({f for ind in rb.indicator_list if ind.kind == "growth" for f in ind.fields})
     return FirmInput(
         uscc=uscc,
         registration_year=data.attributes.registration_date.year,

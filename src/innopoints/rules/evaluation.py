@@ -4,8 +4,10 @@ declared conditions, all recorded in a trace."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import operator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -15,7 +17,7 @@ from innopoints.rules.results import ConditionResult, Status, all_of, any_of, pl
 from innopoints.rules.schema import STATUS_RANK
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fact:
     """A known value, a missing one (``missing`` names the inputs lacking) or an undefined one (``note``)."""
 
@@ -28,6 +30,16 @@ class Fact:
         return self.value is not None and not self.missing
 
 
+_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+
+
 def compare(observed: Any, op: str, threshold: Any) -> bool:
     if op == "in":
         return observed in threshold
@@ -37,15 +49,24 @@ def compare(observed: Any, op: str, threshold: Any) -> bool:
         if op == "!=":
             return bool(observed != threshold)
         raise TypeError(f"operator {op} needs numbers, got {observed!r} and {threshold!r}")
-    a, b = _comparable(observed), _comparable(threshold)
-    return {
-        ">=": a >= b,
-        ">": a > b,
-        "<=": a <= b,
-        "<": a < b,
-        "==": a == b,
-        "!=": a != b,
-    }[op]
+    fn = _OPERATORS[op]
+    if _natively_exact(observed, threshold):
+        return bool(fn(observed, threshold))
+    return bool(fn(_comparable(observed), _comparable(threshold)))
+
+
+def _natively_exact(a: Any, b: Any) -> bool:
+    """Whether Python compares ``a`` and ``b`` exactly as they are: two ints or finite Decimals (int and
+    Decimal compare exactly), or a Fraction with an int or a Fraction. Anything else (a Decimal against a
+    Fraction, floats, dates) goes through :func:`_comparable`."""
+    ta, tb = type(a), type(b)
+    if ta is int:
+        return tb is int or tb is Fraction or (tb is Decimal and b.is_finite())
+    if ta is Decimal:
+        return a.is_finite() and (tb is int or (tb is Decimal and b.is_finite()))
+    if ta is Fraction:
+        return tb is int or tb is Fraction
+    return False
 
 
 def _comparable(value: Any) -> Any:
@@ -61,11 +82,14 @@ class Evaluation:
         self.facts: dict[str, Fact] = {}
         self.trace: list[dict[str, Any]] = []
         self._params: dict[str, ResolvedParameter] = {}
+        # Conditions already checked on the current facts (cleared whenever a fact is recorded).
+        self._checked: dict[str, ConditionResult] = {}
 
     # -- facts ---------------------------------------------------------------------------------
     def input(self, name: str, value: Any) -> Fact:
         fact = Fact(value) if value is not None else Fact(None, (name,))
         self.facts[name] = fact
+        self._checked.clear()
         entry: dict[str, Any] = {"kind": "input", "id": name, "value": value}
         if value is None:
             entry["missing"] = True
@@ -84,6 +108,7 @@ class Evaluation:
         gone = tuple(dict.fromkeys(missing))
         fact = Fact(None if gone else value, gone, note)
         self.facts[name] = fact
+        self._checked.clear()
         entry: dict[str, Any] = {
             "kind": "intermediate",
             "id": name,
@@ -112,12 +137,7 @@ class Evaluation:
         if resolved is None:
             resolved = self.book.resolve(pid, self.as_of)
             self._params[pid] = resolved
-            entry = {"kind": "parameter", **resolved.citation()}
-            value = resolved.value
-            entry["value"] = [b.as_dict() for b in value] if resolved.bands is not None else value
-            if resolved.period.note:
-                entry["note"] = resolved.period.note
-            self.trace.append(entry)
+            self.trace.append(resolved.trace_entry())
         return resolved
 
     def value(self, pid: str) -> Any:
@@ -138,54 +158,90 @@ class Evaluation:
 
     # -- conditions ----------------------------------------------------------------------------
     def check(self, cid: str) -> ConditionResult:
+        """The result of condition ``cid`` on the facts recorded so far. A condition depends only on the
+        facts and on the parameters in force on ``as_of``, so it is evaluated once per state of the facts
+        (an ``all_of`` rechecking an outline condition gets the same result object)."""
+        found = self._checked.get(cid)
+        if found is None:
+            found = self._check(cid)
+            self._checked[cid] = found
+        return found
+
+    def _check(self, cid: str) -> ConditionResult:
         decl = self.book.condition(cid)
-        base: dict[str, Any] = {
-            "id": cid,
-            "name": decl.name,
-            "text": decl.text,
-            "reference": decl.reference,
-            "rule_status": decl.status,
-        }
         if decl.all_of is not None or decl.any_of is not None:
             parts = [self.check(child) for child in (decl.all_of or decl.any_of or [])]
-            combine = all_of if decl.all_of is not None else any_of
-            status = combine([p.status for p in parts])
+            is_all = decl.all_of is not None
+            statuses = [p.status for p in parts]
+            status = all_of(statuses) if is_all else any_of(statuses)
             gone = [] if status is not Status.UNKNOWN else _union(p.missing for p in parts)
             weakest = max([decl.status, *(p.rule_status for p in parts)], key=STATUS_RANK.__getitem__)
-            base["rule_status"] = weakest
-            kind = "all_of" if decl.all_of is not None else "any_of"
-            return ConditionResult(**base, status=status, missing=gone, parts=parts, combine=kind)
-        assert decl.field is not None and decl.op is not None
-        fact = self.fact(decl.field)
+            return ConditionResult(
+                cid,
+                decl.name,
+                decl.text,
+                decl.reference,
+                weakest,
+                status,
+                gone,
+                parts=parts,
+                combine="all_of" if is_all else "any_of",
+            )
+        field, op = decl.field, decl.op
+        assert field is not None and op is not None
+        fact = self.fact(field)
         threshold: Any
         missing: list[str] = list(fact.missing)
+        rule_status = decl.status
         if decl.param is not None:
             resolved = self.param(decl.param)
             threshold = resolved.value
-            base["rule_status"] = max(decl.status, resolved.param.status, key=STATUS_RANK.__getitem__)
+            rule_status = max(decl.status, resolved.param.status, key=STATUS_RANK.__getitem__)
         elif decl.threshold_field is not None:
             tfact = self.fact(decl.threshold_field)
             threshold = tfact.value
             missing.extend(m for m in tfact.missing if m not in missing)
         else:
             threshold = decl.value
-        unit = decl.unit or self._unit_of(decl.field)
-        leaf = {
-            "field": decl.field,
-            "op": decl.op,
-            "observed": fact.value,
-            "threshold": threshold,
-            "unit": unit,
-        }
-        if isinstance(fact.value, ScoreRange) and not missing:
-            return self._check_range(base, leaf, fact.value, decl.op, threshold)
+        observed = fact.value
+        if isinstance(observed, ScoreRange) and not missing:
+            base = {
+                "id": cid,
+                "name": decl.name,
+                "text": decl.text,
+                "reference": decl.reference,
+                "rule_status": rule_status,
+            }
+            leaf = {
+                "field": field,
+                "op": op,
+                "observed": observed,
+                "threshold": threshold,
+                "unit": decl.unit or self.book.unit_of(field),
+            }
+            return self._check_range(base, leaf, observed, op, threshold)
+        note = fact.note
         if missing:
-            return ConditionResult(**base, **leaf, status=Status.UNKNOWN, missing=missing)
-        if fact.value is None or threshold is None:
-            note = fact.note or "数值无定义 (value undefined)"
-            return ConditionResult(**base, **leaf, status=Status.NOT_MET, note=note)
-        met = compare(fact.value, decl.op, threshold)
-        return ConditionResult(**base, **leaf, status=Status.MET if met else Status.NOT_MET, note=fact.note)
+            status, note = Status.UNKNOWN, None
+        elif observed is None or threshold is None:
+            status, note = Status.NOT_MET, note or "数值无定义 (value undefined)"
+        else:
+            status = Status.MET if compare(observed, op, threshold) else Status.NOT_MET
+        return ConditionResult(
+            cid,
+            decl.name,
+            decl.text,
+            decl.reference,
+            rule_status,
+            status,
+            missing,
+            field,
+            op,
+            observed,
+            threshold,
+            decl.unit or self.book.unit_of(field),
+            note,
+        )
 
     def _check_range(
         self, base: dict[str, Any], leaf: dict[str, Any], rng: ScoreRange, op: str, threshold: Any
@@ -204,12 +260,6 @@ class Evaluation:
             return ConditionResult(**base, **leaf, status=Status.MET if low else Status.NOT_MET)
         note = None if rng.missing else "取决于专家评分 (depends on expert scoring within the range)"
         return ConditionResult(**base, **leaf, status=Status.UNKNOWN, missing=list(rng.missing), note=note)
-
-    def _unit_of(self, field: str) -> str | None:
-        if field in self.book.book.derived:
-            return self.book.book.derived[field].unit
-        decl = self.book.book.inputs.get(field)
-        return decl.unit if decl is not None else None
 
 
 def _union(groups: Iterable[list[str]]) -> list[str]:

@@ -9,7 +9,7 @@ from fractions import Fraction
 Number = int | Decimal | Fraction
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScoreRange:
     """Whole points known to lie in ``[lo, hi]``; ``missing`` names the inputs whose absence widened it."""
 
@@ -42,6 +42,13 @@ _QUANT = Decimal(1).scaleb(-DISPLAY_PLACES)
 
 def exact(value: Number) -> Fraction:
     """The exact rational value of an int, Decimal or Fraction (never a float)."""
+    if type(value) is Fraction:
+        return value
+    if type(value) is Decimal:  # Fraction(value) would do the same, after slower type tests
+        numerator, denominator = value.as_integer_ratio()
+        return Fraction(numerator, denominator)
+    if type(value) is int:
+        return Fraction(value)
     if isinstance(value, bool):
         raise TypeError("a boolean is not a number")
     if isinstance(value, Fraction):
@@ -68,6 +75,6 @@ def to_display(value: Number) -> Decimal:
     # Exact when the denominator only has factors 2 and 5 and few digits; else rounded.
     quotient = Decimal(value.numerator) / Decimal(value.denominator)
     rounded = quotient.quantize(_QUANT, rounding=ROUND_HALF_EVEN)
-    if Fraction(rounded) == value:
+    if rounded.as_integer_ratio() == (value.numerator, value.denominator):  # both in lowest terms
         return rounded.normalize() if rounded != 0 else Decimal(0)
     return rounded

@@ -54,7 +54,7 @@ def plain(value: Any) -> Any:
     return value
 
 
-@dataclass
+@dataclass(slots=True)
 class ConditionResult:
     id: str
     name: Label

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
+
+import numpy as np
 
 from innopoints.registry.panel_fields import SCALE
 from innopoints.scoring.firm import FirmInput, indicator_value, oriented, stage_of
-from innopoints.scoring.reference import MICRO, Reference, percentile_scalar
+from innopoints.scoring.reference import MICRO, FloatArray, Reference, percentile_scalar
 from innopoints.scoring.rulebook import PointsRulebook
-from innopoints.scoring.tech_sme import TechSmeResult, evaluate_tech_sme, ladder_stage, round_as_of
+from innopoints.scoring.tech_sme import TechSmeResult, evaluate_tech_sme, round_as_of
+from innopoints.scoring.tech_sme import ladder_stage as stage_on_ladder
 
 CENT = Decimal("0.01")
 
@@ -52,13 +57,23 @@ class Explanation:
     penalties: list[Adjustment]
     penalty_points: int
     points: Decimal
-    tech_sme: TechSmeResult
-    ladder_stage: str
     rulebook_hash: str
+    # What the 科技型中小企业 test and the ladder stage are computed from, on first access: they do not
+    # enter the points, and a profile page reads only the points (determined by the fields above).
+    rulebook: PointsRulebook = field(repr=False, compare=False)
+    firm: FirmInput = field(repr=False, compare=False)
 
     @property
     def points_centi(self) -> int:
         return int(self.points * 100)
+
+    @cached_property
+    def tech_sme(self) -> TechSmeResult:
+        return evaluate_tech_sme(self.rulebook.ladder.tech_sme, self.firm, round_as_of(self.year))
+
+    @cached_property
+    def ladder_stage(self) -> str:
+        return stage_on_ladder(self.rulebook.ladder, self.firm, self.tech_sme.qualified)
 
 
 def _display(ind_kind: str, value: float | None) -> Decimal | None:
@@ -69,6 +84,14 @@ def _display(ind_kind: str, value: float | None) -> Decimal | None:
     if ind_kind == "qualifications":
         return d
     return d * 100 if ind_kind in ("ratio", "growth") else d / SCALE
+
+
+def _floats(values: Sequence[float] | FloatArray) -> list[float]:
+    """Reference quantiles as Python floats (``tolist`` converts an array at once, to the same values)."""
+    if isinstance(values, np.ndarray):
+        out: list[float] = values.tolist()
+        return out
+    return [float(v) for v in values]
 
 
 def _bonus(rb: PointsRulebook, firm: FirmInput) -> tuple[list[Adjustment], int]:
@@ -104,7 +127,7 @@ def explain(rb: PointsRulebook, reference: Reference, firm: FirmInput, year: int
         pos = None
         micro = 0
         if q is not None and x is not None:
-            qs = [float(v) for v in q]
+            qs = _floats(q)
             _, micro = percentile_scalar(qs, x, ind.interpolate == "log")
             pos = bisect.bisect_left(qs, x)
             low_q = _display(ind.kind, qs[pos - 1]) if pos > 0 else None
@@ -136,7 +159,6 @@ def explain(rb: PointsRulebook, reference: Reference, firm: FirmInput, year: int
     bonus_items, bonus = _bonus(rb, firm)
     pen_items, penalty = _penalties(rb, firm)
     total = min(max(base + bonus - penalty, Decimal(0)), Decimal(rb.weights.max_points))
-    sme = evaluate_tech_sme(rb.ladder.tech_sme, firm, round_as_of(year))
     return Explanation(
         uscc=firm.uscc,
         year=year,
@@ -151,7 +173,7 @@ def explain(rb: PointsRulebook, reference: Reference, firm: FirmInput, year: int
         penalties=pen_items,
         penalty_points=penalty,
         points=total.quantize(CENT),
-        tech_sme=sme,
-        ladder_stage=ladder_stage(rb.ladder, firm, sme.qualified),
         rulebook_hash=rb.version_hash,
+        rulebook=rb,
+        firm=firm,
     )
