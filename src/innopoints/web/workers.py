@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import multiprocessing
 import multiprocessing.sharedctypes
@@ -41,6 +42,7 @@ ROW = 3
 STATE, OPEN, RECEIVED = 0, 1, 2
 STARTUP_TIMEOUT_S = 120.0
 STOP_TIMEOUT_S = 30.0
+SETTLE_AFTER_REQUESTS = 50  # by then the pages' rulebooks, templates and round caches are loaded
 
 
 def supported() -> bool:
@@ -57,12 +59,14 @@ class HandoffServer(uvicorn.Server):
         self.table = table
         self.base = index * ROW
         self.received = 0
+        self.settled = False
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets=[])  # the app's lifespan; no listener of our own
         loop = asyncio.get_running_loop()
         self.channel.setblocking(False)
         loop.add_reader(self.channel.fileno(), self._take_connections, loop)
+        settle_heap()  # the modules and the app built at start-up
         self.table[self.base + STATE] = READY
 
     def _protocol(self) -> asyncio.Protocol:
@@ -92,6 +96,9 @@ class HandoffServer(uvicorn.Server):
 
     async def on_tick(self, counter: int) -> bool:
         self._report()
+        if not self.settled and self.server_state.total_requests >= SETTLE_AFTER_REQUESTS:
+            self.settled = True
+            settle_heap()  # and what the first requests loaded once for all (rulebooks, caches)
         return await super().on_tick(counter)
 
     def _report(self) -> None:
@@ -102,6 +109,17 @@ class HandoffServer(uvicorn.Server):
         with contextlib.suppress(ValueError, OSError):
             asyncio.get_running_loop().remove_reader(self.channel.fileno())
         await super().shutdown(sockets=sockets)
+
+
+def settle_heap() -> None:
+    """Collect garbage once, then exempt every object alive now from later collections (``gc.freeze``).
+
+    A worker holds a large, long-lived heap (modules, rulebooks, compiled templates, round caches). Python's
+    full collections walk all of it: measured at about 180 ms each, twice per 300 profile pages, a stall for
+    every request in the worker. Frozen objects are still freed by reference counting when released; only
+    cyclic garbage among them would stay: at most that of the requests in progress at the second freeze, once."""
+    gc.collect()
+    gc.freeze()
 
 
 def _worker_main(index: int, channel: socket.socket, table: Any, host: str, port: int) -> None:
