@@ -45,6 +45,14 @@ def test_events_are_committed_when_write_returns(engine: sa.Engine) -> None:
     writer.close()
 
 
+def test_an_export_s_many_events_are_written_in_one_transaction(engine: sa.Engine) -> None:
+    writer = AuditWriter(engine)
+    count = 2_501  # an export of many firms
+    writer.write([_row(n) for n in range(count)])
+    assert len(_actors(engine)) == count and writer.commits == 1
+    writer.close()
+
+
 def test_waiting_requests_share_one_transaction(engine: sa.Engine) -> None:
     writer = AuditWriter(engine)
     writer._writing.acquire()  # a transaction in progress: the next five requests queue behind it

@@ -1,4 +1,4 @@
-"""``innopoints serve`` starts several worker processes by default (one per core plus one, at least 2), each
+"""``innopoints serve`` starts several worker processes by default (one per core, at least 2), each
 building the app from the environment, behind the least-connections supervisor (uvicorn's own workers where
 descriptors cannot be passed); ``--workers 1`` serves one in-process app. The processes themselves are
 exercised in tests/integration/test_serve_processes.py."""
@@ -17,7 +17,7 @@ from innopoints.web import workers
 
 
 @pytest.mark.parametrize(
-    ("cores", "expected"), [(None, 2), (1, 2), (2, 3), (4, 5), (7, 8), (64, MAX_DEFAULT_WORKERS)]
+    ("cores", "expected"), [(None, 2), (1, 2), (2, 2), (4, 4), (7, 7), (64, MAX_DEFAULT_WORKERS)]
 )
 def test_default_workers_follow_the_cores(
     monkeypatch: pytest.MonkeyPatch, cores: int | None, expected: int

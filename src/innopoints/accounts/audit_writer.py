@@ -9,7 +9,9 @@ for the GIL between its statements; measured at 20 concurrent clients, 1 % of co
 sent), but the requests of one process share commits: whoever takes the writer's lock inserts every event
 queued so far in one transaction, and the others find their events already written. On SQLite the writer
 uses its own connection with a short busy timeout and retries at once when the lock is free again, instead of
-sleeping through SQLite's back-off.
+sleeping through SQLite's back-off. (A single multi-row INSERT in autocommit mode would save PostgreSQL's
+BEGIN and COMMIT round trips, but SQLAlchemy compiles such a statement anew for every batch: 20 rows took
+2.5 ms on SQLite and 3.4 ms on PostgreSQL, against 0.25 ms and 0.6 ms in a transaction.)
 """
 
 from __future__ import annotations

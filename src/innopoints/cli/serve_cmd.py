@@ -1,8 +1,9 @@
 """``innopoints serve``: run the web platform.
 
 Python runs one request at a time per process (the GIL), so the server starts several worker processes:
-by default one per CPU core plus one (at least 2), enough to keep every core busy while a worker waits on
-the database. The parent process accepts connections and hands each to the worker with the fewest open
+by default one per CPU core (at least 2). Each runs two request threads, so a worker waiting on the database
+still has work for its core; an extra process per core only added switching (measured in ADR 0005). The
+parent process accepts connections and hands each to the worker with the fewest open
 connections (``innopoints.web.workers``). ``--workers 1`` runs a single process (the app object is then
 built here directly).
 """
@@ -17,7 +18,7 @@ MAX_DEFAULT_WORKERS = 8
 
 
 def default_workers() -> int:
-    return max(2, min((os.cpu_count() or 1) + 1, MAX_DEFAULT_WORKERS))
+    return max(2, min(os.cpu_count() or 1, MAX_DEFAULT_WORKERS))
 
 
 def register(app: typer.Typer) -> None:
@@ -29,7 +30,7 @@ def register(app: typer.Typer) -> None:
             None,
             min=1,
             envvar="INNOPOINTS_WEB_WORKERS",
-            help="工作进程数 (worker processes); 默认 CPU 核数 + 1，至少 2",
+            help="工作进程数 (worker processes); 默认 CPU 核数，至少 2",
         ),
     ) -> None:
         """启动 Web 平台 (serve the web platform and JSON API)."""
