@@ -31,12 +31,13 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     web_threads: int = Field(
-        default=2,
+        default=1,
         ge=1,
         le=64,
         description="Requests one web worker process runs at once (its thread pool). Python runs one thread "
-        "at a time, so more threads only interleave the same CPU; few threads keep waiting requests in order "
-        "(steadier latency) while one can wait on the database as another computes.",
+        "at a time, so more threads only interleave the same CPU and pass the GIL around: with one, requests "
+        "queue in order and latency is steadiest (ADR 0005). Raise it when long exports must not hold up the "
+        "pages queued behind them in the same worker.",
     )
 
     @model_validator(mode="after")

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from web_auth import PASSWORD, client_for, csrf_from, log_in, make_user, signed_in
 
-from innopoints.accounts.users import set_active
+from innopoints.accounts.clock import utcnow
+from innopoints.accounts.sessions import SESSION_LIFETIME, end_session, open_session
+from innopoints.accounts.sessions import signed_in as session_principal
+from innopoints.accounts.users import principal_of, set_active
 from innopoints.adapters.db.accounts_tables import UserAccount
 from innopoints.bootstrap import Container
 
@@ -133,3 +139,35 @@ def test_login_redirect_never_leaves_the_site(container: Container, client: Test
         follow_redirects=False,
     )
     assert response.status_code == 303 and response.headers["location"] == "/"
+
+
+@pytest.mark.parametrize(
+    ("role", "scope"),
+    [
+        ("admin", {}),
+        ("officer", {"district_code": "210112"}),
+        ("officer", {"park_id": "hunnan_science_city"}),
+    ],
+)
+def test_session_lookup_gives_the_user_s_principal_until_it_ends(
+    container: Container, role: str, scope: dict[str, str]
+) -> None:
+    name = make_user(container, role, **scope)
+    with container.sessions.begin() as s:
+        user = s.scalars(sa.select(UserAccount).where(UserAccount.username == name)).one()
+        expected = principal_of(user)
+        opened = open_session(s, user)
+    with container.engine.connect() as conn:
+        found = session_principal(conn, opened.cookie_value)
+        assert found == (expected, opened.csrf_token)
+        assert session_principal(conn, "not-a-session-cookie") is None
+        assert (
+            session_principal(
+                conn, opened.cookie_value, now=utcnow() + SESSION_LIFETIME + timedelta(seconds=1)
+            )
+            is None
+        )
+    with container.sessions.begin() as s:
+        end_session(s, opened.cookie_value)
+    with container.engine.connect() as conn:
+        assert session_principal(conn, opened.cookie_value) is None

@@ -6,9 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from innopoints.accounts.clock import as_utc, utcnow
+from innopoints.accounts.principal import Principal
+from innopoints.accounts.roles import Role
 from innopoints.accounts.secrets_store import digest, new_secret
 from innopoints.adapters.db.accounts_tables import UserAccount, WebSession
 
@@ -36,22 +39,48 @@ def open_session(session: Session, user: UserAccount, now: datetime | None = Non
     return OpenedSession(cookie, csrf, expires)
 
 
-def resolve_session(
-    session: Session, cookie_value: str, now: datetime | None = None
-) -> tuple[UserAccount, WebSession] | None:
-    """The active user and session row for a cookie, or None when unknown, ended, expired or disabled."""
-    now = now or utcnow()
-    row = session.execute(
-        sa.select(WebSession, UserAccount)
-        .join(UserAccount, UserAccount.id == WebSession.user_id)
-        .where(WebSession.digest == digest(cookie_value))
-    ).first()
+_SCOPE_COLUMNS = (
+    "district_code",
+    "park_id",
+    "enterprise_id",
+    "bank_id",
+    "institution_id",
+    "broker_id",
+    "pilot_base_id",
+)
+_SIGNED_IN = (
+    sa.select(
+        WebSession.ended_at,
+        WebSession.expires_at,
+        WebSession.csrf_token,
+        UserAccount.is_active,
+        UserAccount.id,
+        UserAccount.username,
+        UserAccount.display_name,
+        UserAccount.role,
+        *(getattr(UserAccount, name) for name in _SCOPE_COLUMNS),
+    )
+    .join(UserAccount, UserAccount.id == WebSession.user_id)
+    .where(WebSession.digest == sa.bindparam("digest"))
+)
+
+
+def signed_in(
+    connection: Connection, cookie_value: str, now: datetime | None = None
+) -> tuple[Principal, str] | None:
+    """The principal and CSRF token of the active session behind a cookie; None when the cookie is unknown or
+    its session ended, expired or belongs to a disabled user. Plain columns in one query: this runs on every
+    request."""
+    row = connection.execute(_SIGNED_IN, {"digest": digest(cookie_value)}).first()
     if row is None:
         return None
-    web_session, user = row
-    if web_session.ended_at is not None or as_utc(web_session.expires_at) <= now or not user.is_active:
+    if row.ended_at is not None or as_utc(row.expires_at) <= (now or utcnow()) or not row.is_active:
         return None
-    return user, web_session
+    scope = {name: getattr(row, name) for name in _SCOPE_COLUMNS}
+    principal = Principal(
+        user_id=row.id, username=row.username, display_name=row.display_name, role=Role(row.role), **scope
+    )
+    return principal, row.csrf_token
 
 
 def end_session(session: Session, cookie_value: str, now: datetime | None = None) -> None:

@@ -1,8 +1,8 @@
 """``innopoints serve``: run the web platform.
 
 Python runs one request at a time per process (the GIL), so the server starts several worker processes:
-by default one per CPU core (at least 2). Each runs two request threads, so a worker waiting on the database
-still has work for its core; an extra process per core only added switching (measured in ADR 0005). The
+by default one per CPU core (at least 2), each running one request at a time (``INNOPOINTS_WEB_THREADS``);
+an extra process per core or a second request thread only added switching (measured in ADR 0005). The
 parent process accepts connections and hands each to the worker with the fewest open
 connections (``innopoints.web.workers``). ``--workers 1`` runs a single process (the app object is then
 built here directly).

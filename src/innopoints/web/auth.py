@@ -19,7 +19,7 @@ from innopoints.accounts.context import Actor
 from innopoints.accounts.errors import AccessDenied, NotAuthenticated
 from innopoints.accounts.principal import Principal
 from innopoints.accounts.secrets_store import new_secret
-from innopoints.accounts.sessions import resolve_session
+from innopoints.accounts.sessions import signed_in
 from innopoints.accounts.tokens import resolve_token
 from innopoints.accounts.users import principal_of
 
@@ -56,22 +56,20 @@ def resolve(request: Request) -> _Resolved:
     token = _bearer(request)
     # One statement (two for a token: its last use is recorded): run them without a transaction around,
     # which on PostgreSQL saves the BEGIN and COMMIT round trips on every request.
-    with (
-        container.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection,
-        Session(bind=connection) as session,
-    ):
+    with container.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         if token is not None:
-            user = resolve_token(session, token)
-            if user is None:
-                raise NotAuthenticated("API 令牌无效、已撤销或已过期")
-            resolved = _Resolved(principal_of(user, via_token=True), None, True)
-            session.commit()  # last_used_at
+            with Session(bind=connection) as session:
+                user = resolve_token(session, token)
+                if user is None:
+                    raise NotAuthenticated("API 令牌无效、已撤销或已过期")
+                resolved = _Resolved(principal_of(user, via_token=True), None, True)
+                session.commit()  # last_used_at
         else:
             cookie = request.cookies.get(SESSION_COOKIE)
-            found = resolve_session(session, cookie) if cookie else None
+            found = signed_in(connection, cookie) if cookie else None
             if found is not None:
-                user, web_session = found
-                resolved = _Resolved(principal_of(user), web_session.csrf_token, False)
+                principal, csrf = found
+                resolved = _Resolved(principal, csrf, False)
     request.state.auth = resolved
     return resolved
 

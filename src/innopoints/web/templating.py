@@ -16,6 +16,7 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from innopoints.web import auth, navigation, presenters
+from innopoints.web.panel_table import panel_rows
 
 templates = Jinja2Templates(directory=str(resources.files("innopoints.web").joinpath("templates")))
 templates.env.autoescape = True
@@ -35,7 +36,7 @@ def _csrf_input(context: Any) -> Markup:
     return Markup(f'<input type="hidden" name="{auth.CSRF_FIELD}" value="{escape(token)}">')
 
 
-templates.env.globals.update(csrf_token=_csrf_token, csrf_input=_csrf_input)
+templates.env.globals.update(csrf_token=_csrf_token, csrf_input=_csrf_input, panel_rows=panel_rows)
 
 
 def _viewer(request: Request) -> Any:
