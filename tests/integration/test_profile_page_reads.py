@@ -56,9 +56,12 @@ def test_profile_page_reads_the_firm_rows_once(world: World) -> None:
         t: sum(1 for s in statements if s.startswith("SELECT") and f" FROM {t} " in s)
         for t in ("enterprise", "qualification", "negative_record", "panel_revision")
     }
-    assert by_table == {"enterprise": 1, "qualification": 1, "negative_record": 1, "panel_revision": 1}, (
+    # the firm with its qualifications and negative records in one statement, then its panel history
+    assert by_table == {"enterprise": 1, "qualification": 0, "negative_record": 0, "panel_revision": 1}, (
         by_table
     )
+    firm_read = next(s for s in statements if s.startswith("SELECT") and " FROM enterprise " in s)
+    assert "JOIN qualification" in firm_read and "JOIN negative_record" in firm_read
 
 
 def test_shared_reads_memo_lives_only_inside_the_block(world: World) -> None:

@@ -27,7 +27,7 @@ from sqlalchemy import (
     func,
     true,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from innopoints.registry.panel_fields import panel_fields
 
@@ -68,6 +68,21 @@ class Enterprise(Base):
     is_synthetic: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     source: Mapped[str] = mapped_column(String(40), nullable=False, default="market_regulation")
     created_at: Mapped[datetime] = _now()
+
+    # Read with the firm in one query where its whole record is shown (enterprise_repo.firm_rows); never
+    # loaded implicitly (lazy="raise") and never written through (viewonly).
+    qualifications: Mapped[list[Qualification]] = relationship(
+        "Qualification",
+        order_by="(Qualification.granted_on, Qualification.id)",
+        lazy="raise",
+        viewonly=True,
+    )
+    negative_records: Mapped[list[NegativeRecord]] = relationship(
+        "NegativeRecord",
+        order_by="(NegativeRecord.occurred_on, NegativeRecord.id)",
+        lazy="raise",
+        viewonly=True,
+    )
 
     __table_args__ = (  # 0008: the firm list filtered by district or park and cluster, sorted by name
         Index("ix_enterprise_district_cluster_name", "district_code", "cluster_id", "name"),
