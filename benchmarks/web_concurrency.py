@@ -73,8 +73,8 @@ def ensure_city(url: str) -> None:
     if rounds == 0:
         _cli(url, "score", "--year", str(ROUND_YEAR))
     if url.startswith("postgresql"):
-        # Statistics and visibility maps for the freshly loaded tables now, rather than by autovacuum in
-        # the middle of the measurement (it took a core for tens of seconds after the load).
+        # Statistics and visibility maps for the freshly loaded tables now, rather than by autovacuum, which
+        # may start in the middle of the measurement and share its cores.
         vacuum = make_engine(url, isolation_level="AUTOCOMMIT")
         with vacuum.connect() as conn:
             conn.execute(sa.text("VACUUM ANALYZE"))
