@@ -35,6 +35,8 @@ SCOPE_COLUMNS: dict[Role, tuple[str, ...]] = {
     Role.BROKER: ("broker_id",),
     Role.PILOT_BASE: ("pilot_base_id",),
 }
+# Every scope column of a user account, in the order above.
+SCOPE_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(c for cols in SCOPE_COLUMNS.values() for c in cols))
 
 
 def parse_role(value: str) -> Role:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from innopoints.accounts.clock import as_utc, utcnow
 from innopoints.accounts.principal import Principal
-from innopoints.accounts.roles import Role
+from innopoints.accounts.roles import SCOPE_FIELDS, Role
 from innopoints.accounts.secrets_store import digest, new_secret
 from innopoints.adapters.db.accounts_tables import UserAccount, WebSession
 
@@ -39,15 +39,6 @@ def open_session(session: Session, user: UserAccount, now: datetime | None = Non
     return OpenedSession(cookie, csrf, expires)
 
 
-_SCOPE_COLUMNS = (
-    "district_code",
-    "park_id",
-    "enterprise_id",
-    "bank_id",
-    "institution_id",
-    "broker_id",
-    "pilot_base_id",
-)
 _SIGNED_IN = (
     sa.select(
         WebSession.ended_at,
@@ -58,7 +49,7 @@ _SIGNED_IN = (
         UserAccount.username,
         UserAccount.display_name,
         UserAccount.role,
-        *(getattr(UserAccount, name) for name in _SCOPE_COLUMNS),
+        *(getattr(UserAccount, name) for name in SCOPE_FIELDS),
     )
     .join(UserAccount, UserAccount.id == WebSession.user_id)
     .where(WebSession.digest == sa.bindparam("digest"))
@@ -76,7 +67,7 @@ def signed_in(
         return None
     if row.ended_at is not None or as_utc(row.expires_at) <= (now or utcnow()) or not row.is_active:
         return None
-    scope = {name: getattr(row, name) for name in _SCOPE_COLUMNS}
+    scope = {name: getattr(row, name) for name in SCOPE_FIELDS}
     principal = Principal(
         user_id=row.id, username=row.username, display_name=row.display_name, role=Role(row.role), **scope
     )

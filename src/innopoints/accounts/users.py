@@ -12,21 +12,12 @@ from innopoints.accounts.clock import as_utc, utcnow
 from innopoints.accounts.errors import AccountError, TooManyAttempts
 from innopoints.accounts.passwords import hash_password, needs_rehash, policy_problems, verify_password
 from innopoints.accounts.principal import Principal
-from innopoints.accounts.roles import SCOPE_COLUMNS, Role, parse_role
+from innopoints.accounts.roles import SCOPE_COLUMNS, SCOPE_FIELDS, Role, parse_role
 from innopoints.adapters.db.accounts_tables import LoginAttempt, UserAccount
 
 # At most this many failed attempts per user name, and per client address, within the window.
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
-_SCOPE_FIELDS = (
-    "district_code",
-    "park_id",
-    "enterprise_id",
-    "bank_id",
-    "institution_id",
-    "broker_id",
-    "pilot_base_id",
-)
 _DUMMY_HASH = hash_password("timing-equaliser-0")
 
 
@@ -65,7 +56,7 @@ def create_user(
         parsed = parse_role(role)
     except ValueError as exc:
         raise AccountError(str(exc)) from None
-    unknown = set(scope) - set(_SCOPE_FIELDS)
+    unknown = set(scope) - set(SCOPE_FIELDS)
     if unknown:
         raise AccountError(f"未知的范围字段：{'、'.join(sorted(unknown))}")
     given = {k for k, v in scope.items() if v not in (None, "")}
@@ -89,7 +80,7 @@ def create_user(
         is_active=True,
         is_demo=is_demo,
         created_at=utcnow(),
-        **{k: scope.get(k) or None for k in _SCOPE_FIELDS},
+        **{k: scope.get(k) or None for k in SCOPE_FIELDS},
     )
     session.add(user)
     session.flush()
