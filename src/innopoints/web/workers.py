@@ -26,6 +26,7 @@ import signal
 import socket
 import sys
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from multiprocessing.process import BaseProcess
 from types import FrameType
@@ -178,8 +179,10 @@ class Supervisor:
         row = worker.index * ROW
         return int(self.table[row + OPEN]) + worker.sent - int(self.table[row + RECEIVED])
 
-    def pick(self) -> Worker | None:
-        ready = [w for w in self.workers if self._ready(w) and w.process.is_alive()]
+    def pick(self, exclude: Collection[int] = ()) -> Worker | None:
+        ready = [
+            w for w in self.workers if w.index not in exclude and self._ready(w) and w.process.is_alive()
+        ]
         if not ready:
             return None
         start = self._next % len(ready)
@@ -213,15 +216,15 @@ class Supervisor:
             self.workers[position] = self._spawn(worker.index)
 
     def _hand_off(self, connection: socket.socket) -> None:
+        """Pass the connection to the least-busy worker that takes it; when none does (all stopping or dead,
+        which the main loop then handles), close it."""
         with connection:
-            while True:
-                worker = self.pick()
-                if worker is None:
-                    return  # no live worker (shutting down): closing the connection is all we can do
+            refused: set[int] = set()
+            while (worker := self.pick(exclude=refused)) is not None:
                 try:
                     socket.send_fds(worker.channel, [b"c"], [connection.fileno()])
                 except OSError:
-                    self._check_workers()
+                    refused.add(worker.index)
                     continue
                 worker.sent += 1
                 return
