@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import logging
 import multiprocessing
@@ -26,7 +27,7 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from multiprocessing.process import BaseProcess
 from types import FrameType
@@ -63,6 +64,7 @@ class HandoffServer(uvicorn.Server):
         self.table = table
         self.base = index * ROW
         self.received = 0
+        self.connecting = 0  # received, but the protocol is not yet attached (not in server_state yet)
         self.settled = False
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
@@ -74,10 +76,11 @@ class HandoffServer(uvicorn.Server):
         self.table[self.base + STATE] = READY
 
     def _protocol(self) -> asyncio.Protocol:
-        protocol: asyncio.Protocol = self.config.http_protocol_class(  # type: ignore[call-arg]
+        protocol = _reporting(self.config.http_protocol_class)(
             config=self.config, server_state=self.server_state, app_state=self.lifespan.state
         )
-        return protocol
+        protocol.on_closed = self._report  # a closed connection is counted out at once
+        return protocol  # type: ignore[no-any-return]
 
     def _take_connections(self, loop: asyncio.AbstractEventLoop) -> None:
         while True:
@@ -95,7 +98,9 @@ class HandoffServer(uvicorn.Server):
                 connection = socket.socket(fileno=fd)
                 connection.setblocking(False)
                 self.received += 1
-                loop.create_task(loop.connect_accepted_socket(self._protocol, connection))
+                self.connecting += 1
+                task = loop.create_task(loop.connect_accepted_socket(self._protocol, connection))
+                task.add_done_callback(self._connected)
         self._report()
 
     async def on_tick(self, counter: int) -> bool:
@@ -105,14 +110,34 @@ class HandoffServer(uvicorn.Server):
             settle_heap()  # and what the first requests loaded once for all (rulebooks, caches)
         return await super().on_tick(counter)
 
+    def _connected(self, _task: asyncio.Task[Any]) -> None:
+        self.connecting -= 1
+        self._report()
+
     def _report(self) -> None:
-        self.table[self.base + OPEN] = len(self.server_state.connections)
+        # Open first, then received: between the two writes the supervisor over-counts, never under-counts.
+        self.table[self.base + OPEN] = len(self.server_state.connections) + self.connecting
         self.table[self.base + RECEIVED] = self.received
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         with contextlib.suppress(ValueError, OSError):
             asyncio.get_running_loop().remove_reader(self.channel.fileno())
         await super().shutdown(sockets=sockets)
+
+
+@functools.cache
+def _reporting(protocol_class: type[asyncio.Protocol]) -> Any:
+    """uvicorn's HTTP protocol class, calling ``on_closed`` once a connection is gone."""
+
+    class Reporting(protocol_class):  # type: ignore[valid-type, misc]
+        on_closed: Callable[[], None] | None = None
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            super().connection_lost(exc)
+            if self.on_closed is not None:
+                self.on_closed()
+
+    return Reporting
 
 
 def settle_heap() -> None:
