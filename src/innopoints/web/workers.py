@@ -110,8 +110,10 @@ class HandoffServer(uvicorn.Server):
             settle_heap()  # and what the first requests loaded once for all (rulebooks, caches)
         return await super().on_tick(counter)
 
-    def _connected(self, _task: asyncio.Task[Any]) -> None:
+    def _connected(self, task: asyncio.Task[Any]) -> None:
         self.connecting -= 1
+        if not task.cancelled() and task.exception() is not None:  # the client left before it was served
+            log.debug("connection not attached: %s", task.exception())
         self._report()
 
     def _report(self) -> None:
