@@ -16,10 +16,9 @@ from innopoints.accounts import audit
 from innopoints.accounts.audit_writer import AuditWriter
 from innopoints.bootstrap import Container
 from innopoints.registry.directory import EnterpriseQuery, InvalidQuery, build_query
-from innopoints.web.auth import ActorDep
+from innopoints.web.auth import SAFE_METHODS, ActorDep
 from innopoints.web.services import DirectoryService
 
-READ_METHODS = frozenset({"GET", "HEAD"})
 _TRUE = {"1", "true", "yes", "on", "是"}
 _FALSE = {"0", "false", "no", "off", "否"}
 
@@ -40,7 +39,7 @@ def get_session(request: Request, container: ContainerDep) -> Iterator[Session]:
     session = container.sessions()
     try:
         yield session
-        if request.method in READ_METHODS:
+        if request.method in SAFE_METHODS:  # GET, HEAD, OPTIONS: they change nothing
             rows = audit.take_pending(session)
             session.commit()  # nothing else is pending on a read: no write lock is taken
             writer: AuditWriter = request.app.state.audit_writer
