@@ -71,7 +71,7 @@ def test_value_history_rejects_unknown_indicator_and_missing_value(client: TestC
     unknown = client.get(f"/enterprises/{ROBOT}/revisions/no_such_field/2024")
     assert unknown.status_code == 422 and "未知的指标“no_such_field”" in unknown.text
     missing = client.get(f"/enterprises/{ROBOT}/revisions/rd_expense/1999")
-    assert missing.status_code == 404 and "没有 1999 年“rd_expense”的数据" in missing.text
+    assert missing.status_code == 404 and "没有 1999 年“研发费用”的数据" in missing.text
     bad_year = client.get(f"/enterprises/{ROBOT}/revisions/rd_expense/last-year")
     assert bad_year.status_code == 422
 

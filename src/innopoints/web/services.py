@@ -137,10 +137,11 @@ class DirectoryService:
 
     def panel_cell(self, uscc: str, indicator: str, year: int) -> tuple[PanelField, PanelCell]:
         """One panel value with every revision (oldest first), for the profile page's value pop-up."""
-        _firm_id, history = self.revisions(uscc, year=year, indicator=indicator)
+        _firm_id, history = self.revisions(uscc, year=year, indicator=indicator)  # checks the indicator
+        field = panel_fields()[indicator]
         if not history:
-            raise NotFound(f"企业 {uscc.upper()} 没有 {year} 年“{indicator}”的数据 (no such panel value)")
-        return panel_fields()[indicator], PanelCell(tuple(history))
+            raise NotFound(f"企业 {uscc.upper()} 没有 {year} 年“{field.name_zh}”的数据 (no such panel value)")
+        return field, PanelCell(tuple(history))
 
     def export_list(self, query: EnterpriseQuery, fmt: str) -> bytes:
         """The whole filtered list within the actor's scope (no paging) as CSV (UTF-8 with BOM) or XLSX."""
